@@ -1,0 +1,400 @@
+/**
+ * Loads and validates the trading-partner catalog. Every problem in every file is collected and
+ * reported at once (`InputError`); nothing is returned from an invalid catalog, so nothing can be
+ * registered from one.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { InputError, Problem } from "../problems";
+import { nameProblem } from "../naming";
+import { controlNumberProblems, directionSettings } from "./agreements";
+import { checkCertificate, checkMap, checkXsd, keyVaultIdProblem } from "./files";
+import type {
+  AgreementSpec,
+  Catalog,
+  CertificateArtifact,
+  MapArtifact,
+  Partner,
+  SchemaArtifact,
+  SettingsOverride,
+} from "./model";
+import { ALL_QUALIFIERS, MAX_IDENTITY_LENGTH, QUALIFIERS_BY_PROTOCOL } from "./qualifiers";
+import {
+  AgreementsFile,
+  ArtifactsFile,
+  PartnersFile,
+  agreementsFileSchema,
+  artifactsFileSchema,
+  overrideSchema,
+  partnersFileSchema,
+  schemaReferenceSchemas,
+} from "./schema";
+import { YamlSource } from "./yamlFile";
+
+export * from "./model";
+export { buildAgreementContent, generatedControlNumbers } from "./agreements";
+
+export const CATALOG_FILES = { partners: "partners.yaml", artifacts: "artifacts.yaml", agreements: "agreements.yaml" } as const;
+
+/** A certificate expiring within this many days draws a warning. */
+export const CERTIFICATE_WARNING_DAYS = 30;
+
+export interface LoadOptions {
+  /** Directory file names in messages are relative to. Default: the current directory. */
+  readonly displayRoot?: string;
+}
+
+/** Reads, validates and returns the catalog in `dir`; throws `InputError` listing every problem. */
+export function loadCatalog(dir: string, options: LoadOptions = {}): Catalog {
+  const root = path.resolve(dir);
+  const display = (p: string) => path.relative(options.displayRoot ?? process.cwd(), p) || ".";
+  const problems: Problem[] = [];
+  const warnings: string[] = [];
+
+  if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) {
+    throw new InputError([
+      {
+        file: display(root),
+        path: "(directory)",
+        message: "is not a catalog directory: it does not exist",
+        fix: "set b2b-dr:catalogPath (or --catalog) to the directory holding partners.yaml and agreements.yaml",
+      },
+    ]);
+  }
+
+  const read = <T>(name: string, schema: Parameters<YamlSource["check"]>[0], optional: boolean) => {
+    const abs = path.join(root, name);
+    if (optional && !fs.existsSync(abs)) return { source: undefined, data: schema.parse({}) as T };
+    const source = YamlSource.read(abs, display(abs));
+    if (Array.isArray(source)) {
+      problems.push(...source);
+      return { source: undefined, data: undefined };
+    }
+    const checked = source.check(schema, source.value());
+    problems.push(...checked.problems);
+    return { source, data: checked.data as T | undefined };
+  };
+
+  const partnersFile = read<PartnersFile>(CATALOG_FILES.partners, partnersFileSchema, false);
+  const artifactsFile = read<ArtifactsFile>(CATALOG_FILES.artifacts, artifactsFileSchema, true);
+  const agreementsFile = read<AgreementsFile>(CATALOG_FILES.agreements, agreementsFileSchema, false);
+
+  const partners = partnersFile.data && partnersFile.source ? checkPartners(partnersFile.data, partnersFile.source, problems) : undefined;
+  const artifacts = artifactsFile.data ? checkArtifacts(artifactsFile.data, artifactsFile.source, root, display, problems, warnings) : undefined;
+  if (partners && artifacts && agreementsFile.data && agreementsFile.source) {
+    const agreements = checkAgreements(agreementsFile.data, agreementsFile.source, partners, artifacts, problems, warnings);
+    if (problems.length === 0) return { dir: root, partners, ...artifacts, agreements, warnings };
+  }
+  throw new InputError(problems);
+}
+
+function checkNames(
+  items: readonly { name: string }[],
+  kind: string,
+  listPath: string,
+  source: YamlSource | undefined,
+  problems: Problem[],
+): void {
+  const seen = new Map<string, number>();
+  items.forEach((item, i) => {
+    const p = [listPath, i, "name"];
+    const bad = nameProblem("artifact", item.name);
+    if (bad !== undefined) {
+      problems.push(locate(source, p, item.name, `${kind} name ${bad}`, "rename it: 1-80 letters, digits, '-', '_', '.', '(' or ')'"));
+    }
+    const key = item.name.toLowerCase();
+    const first = seen.get(key);
+    if (first !== undefined) {
+      problems.push(
+        locate(source, p, item.name, `duplicates the ${kind} name at ${listPath}[${first}] (Azure names are case-insensitive)`, `give each ${kind} a unique name`),
+      );
+    } else seen.set(key, i);
+  });
+}
+
+function locate(source: YamlSource | undefined, p: readonly PropertyKey[], value: unknown, message: string, fix: string): Problem {
+  if (source) return source.problem(p, value, message, fix);
+  return { file: CATALOG_FILES.artifacts, path: p.join("."), value, message, fix };
+}
+
+function checkPartners(file: PartnersFile, source: YamlSource, problems: Problem[]): Partner[] {
+  checkNames(file.partners, "partner", "partners", source, problems);
+  const owners = new Map<string, string>();
+  file.partners.forEach((partner, i) => {
+    partner.identities.forEach((id, j) => {
+      const p = ["partners", i, "identities", j];
+      if (!ALL_QUALIFIERS.has(id.qualifier)) {
+        problems.push(
+          source.problem([...p, "qualifier"], id.qualifier, "is not a known business-identity qualifier", "use an X12 qualifier (e.g. ZZ, 01, 14), an EDIFACT one (e.g. 14, ZZZ) or AS2Identity"),
+        );
+      }
+      const key = `${id.qualifier}:${id.value}`;
+      const owner = owners.get(key);
+      if (owner !== undefined && owner !== partner.name) {
+        problems.push(
+          source.problem(p, key, `is also an identity of partner ${owner}; an identity must point at one partner`, "remove the duplicate identity from one of the partners"),
+        );
+      }
+      owners.set(key, partner.name);
+    });
+  });
+  return file.partners.map((p) => ({ name: p.name, host: p.host, identities: p.identities, metadata: p.metadata }));
+}
+
+interface Artifacts {
+  readonly schemas: SchemaArtifact[];
+  readonly maps: MapArtifact[];
+  readonly certificates: CertificateArtifact[];
+}
+
+function readRelative(root: string, file: string): Buffer | undefined {
+  try {
+    return fs.readFileSync(path.resolve(root, file));
+  } catch {
+    return undefined;
+  }
+}
+
+function checkArtifacts(
+  file: ArtifactsFile,
+  source: YamlSource | undefined,
+  root: string,
+  display: (p: string) => string,
+  problems: Problem[],
+  warnings: string[],
+): Artifacts {
+  checkNames(file.schemas, "schema", "schemas", source, problems);
+  checkNames(file.maps, "map", "maps", source, problems);
+  checkNames(file.certificates, "certificate", "certificates", source, problems);
+  const missing = (p: PropertyKey[], rel: string) =>
+    locate(source, p, rel, `names a file that does not exist (${display(path.resolve(root, rel))})`, "fix the path (relative to the catalog directory) or add the file");
+
+  const schemas: SchemaArtifact[] = [];
+  file.schemas.forEach((s, i) => {
+    const bytes = readRelative(root, s.file);
+    if (bytes === undefined) return void problems.push(missing(["schemas", i, "file"], s.file));
+    const content = bytes.toString("utf8");
+    const check = checkXsd(content);
+    if (!check.ok) return void problems.push(locate(source, ["schemas", i, "file"], s.file, `${display(path.resolve(root, s.file))} ${check.message}`, check.fix));
+    schemas.push({ name: s.name, file: s.file, content, targetNamespace: check.value.targetNamespace, metadata: s.metadata });
+  });
+
+  const maps: MapArtifact[] = [];
+  file.maps.forEach((m, i) => {
+    const bytes = readRelative(root, m.file);
+    if (bytes === undefined) return void problems.push(missing(["maps", i, "file"], m.file));
+    const content = bytes.toString("utf8");
+    const check = checkMap(m.file, content);
+    if (!check.ok) return void problems.push(locate(source, ["maps", i, "file"], m.file, `${display(path.resolve(root, m.file))} ${check.message}`, check.fix));
+    if (m.type !== undefined && (m.type === "Liquid") !== (check.value.mapType === "Liquid")) {
+      return void problems.push(
+        locate(source, ["maps", i, "type"], m.type, `contradicts the file, which is ${check.value.mapType === "Liquid" ? "a Liquid template" : "an XSLT stylesheet"}`, "remove type (it is derived from the file) or point file at a matching map"),
+      );
+    }
+    maps.push({ name: m.name, file: m.file, mapType: m.type ?? check.value.mapType, content, contentType: check.value.contentType, metadata: m.metadata });
+  });
+
+  const certificates: CertificateArtifact[] = [];
+  file.certificates.forEach((c, i) => {
+    const p = ["certificates", i];
+    if (c.publicCertificate === undefined && c.privateKey === undefined) {
+      return void problems.push(locate(source, p, c.name, "has neither publicCertificate nor privateKey", "give the public certificate file, a Key Vault privateKey, or both"));
+    }
+    let publicCertificate: string | undefined;
+    let notAfter: string | undefined;
+    if (c.publicCertificate !== undefined) {
+      const bytes = readRelative(root, c.publicCertificate);
+      if (bytes === undefined) return void problems.push(missing([...p, "publicCertificate"], c.publicCertificate));
+      const check = checkCertificate(bytes);
+      if (!check.ok) return void problems.push(locate(source, [...p, "publicCertificate"], c.publicCertificate, check.message, check.fix));
+      publicCertificate = check.value.base64;
+      notAfter = check.value.notAfter;
+    }
+    for (const role of ["primary", "secondary"] as const) {
+      const id = c.privateKey?.keyVault[role];
+      const bad = id === undefined ? undefined : keyVaultIdProblem(id);
+      if (bad !== undefined) problems.push(locate(source, [...p, "privateKey", "keyVault", role], id, bad, "copy the vault's resource id from the Azure portal (Properties → Resource ID)"));
+    }
+    certificates.push({
+      name: c.name,
+      publicCertificate,
+      notAfter,
+      privateKey: c.privateKey && { keyName: c.privateKey.keyName, keyVersion: c.privateKey.keyVersion, keyVault: c.privateKey.keyVault },
+      metadata: c.metadata,
+    });
+    if (notAfter !== undefined && Date.parse(notAfter) < Date.now() + CERTIFICATE_WARNING_DAYS * 86_400_000) {
+      warnings.push(`${CATALOG_FILES.artifacts}: certificate ${c.name} expires on ${notAfter}; renew it with the partner before it breaks AS2 traffic.`);
+    }
+  });
+  return { schemas, maps, certificates };
+}
+
+function checkAgreements(
+  file: AgreementsFile,
+  source: YamlSource,
+  partners: readonly Partner[],
+  artifacts: Artifacts,
+  problems: Problem[],
+  warnings: string[],
+): AgreementSpec[] {
+  checkNames(file.agreements, "agreement", "agreements", source, problems);
+  const byName = new Map(partners.map((p) => [p.name, p]));
+  const schemaNames = new Set(artifacts.schemas.map((s) => s.name));
+  const certificates = new Map(artifacts.certificates.map((c) => [c.name, c]));
+  const out: AgreementSpec[] = [];
+
+  file.agreements.forEach((a, i) => {
+    const at = (...rest: PropertyKey[]) => ["agreements", i, ...rest];
+    const before = problems.length;
+
+    for (const side of ["host", "guest"] as const) {
+      const party = a[side];
+      const partner = byName.get(party.partner);
+      if (partner === undefined) {
+        problems.push(source.problem(at(side, "partner"), party.partner, "names a partner that is not in partners.yaml", `use one of: ${partners.map((p) => p.name).join(", ")}`));
+        continue;
+      }
+      if (side === "host" && !partner.host) {
+        problems.push(source.problem(at(side, "partner"), party.partner, "is not a host partner", "set host: true on your own organisation's partner in partners.yaml, or swap host and guest"));
+      }
+      if (side === "guest" && partner.host) {
+        problems.push(source.problem(at(side, "partner"), party.partner, "is a host partner; the guest is the trading partner", "name a partner without host: true as the guest"));
+      }
+      if (!partner.identities.some((id) => id.qualifier === party.qualifier && id.value === party.value)) {
+        problems.push(
+          source.problem(at(side), `${party.qualifier}:${party.value}`, `is not an identity of partner ${partner.name}`, `use one of: ${partner.identities.map((id) => `${id.qualifier}:${id.value}`).join(", ")}`),
+        );
+      }
+      const allowed = QUALIFIERS_BY_PROTOCOL[a.protocol];
+      if (!allowed.includes(party.qualifier)) {
+        problems.push(source.problem(at(side, "qualifier"), party.qualifier, `is not a ${a.protocol} identity qualifier`, `use one of: ${allowed.join(", ")}`));
+      }
+      if (party.value.length > MAX_IDENTITY_LENGTH[a.protocol]) {
+        problems.push(
+          source.problem(at(side, "value"), party.value, `is ${party.value.length} characters; ${a.protocol} envelopes carry at most ${MAX_IDENTITY_LENGTH[a.protocol]}`, "use a shorter identity"),
+        );
+      }
+    }
+
+    const schemaReferences: Record<string, string>[] = [];
+    if (a.protocol === "AS2") {
+      if (a.schemas !== undefined) problems.push(source.problem(at("schemas"), a.schemas, "is set on an AS2 agreement, which has no schema references", "remove schemas"));
+    } else if (a.schemas === undefined || a.schemas.length === 0) {
+      problems.push(source.problem(at("schemas"), a.schemas, `is required for ${a.protocol}: at least one schema reference`, "list the message types, e.g. - { messageId: \"850\", schemaVersion: \"00401\", schemaName: X12_00401_850 }"));
+    } else {
+      a.schemas.forEach((ref, j) => {
+        const checked = source.check(schemaReferenceSchemas[a.protocol as "X12" | "Edifact"], ref, at("schemas", j));
+        problems.push(...checked.problems);
+        if (checked.data === undefined) return;
+        if (!schemaNames.has(checked.data.schemaName)) {
+          problems.push(
+            source.problem(at("schemas", j, "schemaName"), checked.data.schemaName, "names a schema that is not in artifacts.yaml", `add it under schemas: in artifacts.yaml, or use one of: ${[...schemaNames].join(", ") || "(none)"}`),
+          );
+        }
+        schemaReferences.push(checked.data as Record<string, string>);
+      });
+    }
+
+    const overrides: Record<"settings" | "receive" | "send", SettingsOverride | undefined> = { settings: undefined, receive: undefined, send: undefined };
+    for (const key of ["settings", "receive", "send"] as const) {
+      if (a[key] === undefined) continue;
+      const checked = source.check(overrideSchema[a.protocol], a[key], at(key));
+      problems.push(...checked.problems);
+      overrides[key] = checked.data as SettingsOverride | undefined;
+    }
+    if (problems.length > before) return;
+
+    const spec: AgreementSpec = {
+      name: a.name,
+      protocol: a.protocol,
+      host: { partner: a.host.partner, identity: { qualifier: a.host.qualifier, value: a.host.value } },
+      guest: { partner: a.guest.partner, identity: { qualifier: a.guest.qualifier, value: a.guest.value } },
+      schemaReferences,
+      overrides,
+      metadata: a.metadata,
+    };
+    const overridePath = (direction: "receive" | "send", settingsPath: string) => {
+      const [block, field] = settingsPath.split(".") as [string, string];
+      const inDirection = overrides[direction]?.[block]?.[field] !== undefined;
+      return at(inDirection ? direction : "settings", ...settingsPath.split("."));
+    };
+    for (const p of controlNumberProblems(spec)) {
+      problems.push(source.problem(overridePath(p.direction, p.path), p.value, `(${p.direction} side) ${p.message}`, p.fix));
+    }
+    for (const p of as2Problems(spec, certificates)) {
+      problems.push(source.problem(overridePath(p.direction, p.path), p.value, `(${p.direction} side) ${p.message}`, p.fix));
+    }
+    if (a.protocol !== "AS2") {
+      const v = directionSettings(spec as AgreementSpec & { protocol: "X12" | "Edifact" }, "receive").validationSettings;
+      const off = (["checkDuplicateInterchangeControlNumber", "checkDuplicateGroupControlNumber", "checkDuplicateTransactionSetControlNumber"] as const).filter((k) => !v[k]);
+      if (off.length > 0) {
+        warnings.push(`agreements.yaml: agreement ${a.name} turns off ${off.join(", ")} on the receive side; inbound duplicates after a failover will not be caught (DR prerequisite).`);
+      }
+    }
+    out.push(spec);
+  });
+  return out;
+}
+
+interface DirectionProblem {
+  readonly direction: "receive" | "send";
+  readonly path: string;
+  readonly value: unknown;
+  readonly message: string;
+  readonly fix: string;
+}
+
+/** AS2 settings that contradict each other or name certificates the catalog does not have. */
+function as2Problems(spec: AgreementSpec, certificates: ReadonlyMap<string, CertificateArtifact>): DirectionProblem[] {
+  if (spec.protocol !== "AS2") return [];
+  const out: DirectionProblem[] = [];
+  for (const direction of ["receive", "send"] as const) {
+    const s = directionSettings(spec as AgreementSpec & { protocol: "AS2" }, direction);
+    const mdn = s.mdnSettings as typeof s.mdnSettings & { receiptDeliveryUrl?: string };
+    const security = s.securitySettings as typeof s.securitySettings & { signingCertificateName?: string; encryptionCertificateName?: string };
+    if (!mdn.needMDN && (mdn.signMDN || mdn.sendMDNAsynchronously)) {
+      out.push({
+        direction,
+        path: mdn.signMDN ? "mdnSettings.signMDN" : "mdnSettings.sendMDNAsynchronously",
+        value: true,
+        message: "asks for a signed or asynchronous MDN while needMDN is false",
+        fix: "set mdnSettings.needMDN: true, or turn signMDN and sendMDNAsynchronously off",
+      });
+    }
+    if (direction === "send" && mdn.sendMDNAsynchronously && !mdn.receiptDeliveryUrl) {
+      out.push({
+        direction,
+        path: "mdnSettings.sendMDNAsynchronously",
+        value: true,
+        message: "asks for an asynchronous MDN but gives no receiptDeliveryUrl to send it to",
+        fix: "set mdnSettings.receiptDeliveryUrl, or turn sendMDNAsynchronously off",
+      });
+    }
+    const signs = s.validationSettings.signMessage || mdn.signMDN;
+    if (signs) {
+      const cert = security.signingCertificateName === undefined ? undefined : certificates.get(security.signingCertificateName);
+      if (cert === undefined) {
+        out.push({
+          direction,
+          path: "securitySettings.signingCertificateName",
+          value: security.signingCertificateName,
+          message: `signing is on (${s.validationSettings.signMessage ? "validationSettings.signMessage" : "mdnSettings.signMDN"}) but no certificate of the catalog is named to sign with`,
+          fix: `set securitySettings.signingCertificateName to one of: ${[...certificates.keys()].join(", ") || "(no certificates in artifacts.yaml)"}, or turn signing off`,
+        });
+      }
+    }
+    if (s.validationSettings.encryptMessage) {
+      const cert = security.encryptionCertificateName === undefined ? undefined : certificates.get(security.encryptionCertificateName);
+      if (cert === undefined || cert.publicCertificate === undefined) {
+        out.push({
+          direction,
+          path: "securitySettings.encryptionCertificateName",
+          value: security.encryptionCertificateName,
+          message: "encryption is on (validationSettings.encryptMessage) but no catalog certificate with a public certificate is named to encrypt with",
+          fix: "set securitySettings.encryptionCertificateName to the partner's certificate (with publicCertificate), or turn encryptMessage off",
+        });
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,67 @@
+/**
+ * Integration-account agreements, one per catalog agreement, named as in the catalog (replication
+ * records are keyed by agreement name). Content comes from the pure builders in `catalog/agreements.ts`.
+ * Each agreement waits for the partners, schemas and certificates it names.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as logic from "@pulumi/azure-native/logic";
+import type * as inputs from "@pulumi/azure-native/types/input";
+import { AgreementSpec, buildAgreementContent } from "../catalog";
+import { ArtifactContext, artifactLogicalName, artifactOptions } from "./context";
+
+export interface AgreementDependencies {
+  readonly partners: ReadonlyMap<string, pulumi.Resource>;
+  readonly schemas: ReadonlyMap<string, pulumi.Resource>;
+  readonly certificates: ReadonlyMap<string, pulumi.Resource>;
+}
+
+/** Names of the catalog certificates an agreement's settings refer to. */
+function certificatesOf(agreement: AgreementSpec): string[] {
+  const names = new Set<string>();
+  for (const layer of [agreement.overrides.settings, agreement.overrides.receive, agreement.overrides.send]) {
+    const security = layer?.securitySettings;
+    for (const key of ["signingCertificateName", "encryptionCertificateName"]) {
+      const value = security?.[key];
+      if (typeof value === "string") names.add(value);
+    }
+  }
+  return [...names].sort();
+}
+
+export function declareAgreements(
+  ctx: ArtifactContext,
+  agreements: readonly AgreementSpec[],
+  deps: AgreementDependencies,
+): Map<string, logic.IntegrationAccountAgreement> {
+  const pick = (from: ReadonlyMap<string, pulumi.Resource>, names: readonly string[]) =>
+    names.map((n) => from.get(n)).filter((r): r is pulumi.Resource => r !== undefined);
+  const out = new Map<string, logic.IntegrationAccountAgreement>();
+  for (const agreement of agreements) {
+    const dependsOn = [
+      ...pick(deps.partners, [agreement.host.partner, agreement.guest.partner]),
+      ...pick(deps.schemas, agreement.schemaReferences.map((r) => r.schemaName ?? "")),
+      ...pick(deps.certificates, certificatesOf(agreement)),
+    ];
+    out.set(
+      agreement.name,
+      new logic.IntegrationAccountAgreement(
+        artifactLogicalName(ctx, "agreement", agreement.name),
+        {
+          resourceGroupName: ctx.resourceGroupName,
+          integrationAccountName: ctx.integrationAccountName,
+          agreementName: agreement.name,
+          agreementType: agreement.protocol,
+          hostPartner: agreement.host.partner,
+          guestPartner: agreement.guest.partner,
+          hostIdentity: agreement.host.identity,
+          guestIdentity: agreement.guest.identity,
+          // The settings are compile-checked against the SDK types in catalog/defaults.ts.
+          content: buildAgreementContent(agreement) as inputs.logic.AgreementContentArgs,
+          metadata: agreement.metadata,
+        },
+        artifactOptions(ctx, dependsOn),
+      ),
+    );
+  }
+  return out;
+}

@@ -1,0 +1,33 @@
+/**
+ * Integration-account certificates, one per catalog certificate, named as in the catalog. The public
+ * part is identical in both regions; the private key points at this region's Key Vault.
+ */
+import * as logic from "@pulumi/azure-native/logic";
+import type { CertificateArtifact } from "../catalog";
+import { ArtifactContext, artifactLogicalName, artifactOptions } from "./context";
+
+export function declareCertificates(
+  ctx: ArtifactContext,
+  certificates: readonly CertificateArtifact[],
+): Map<string, logic.IntegrationAccountCertificate> {
+  const out = new Map<string, logic.IntegrationAccountCertificate>();
+  for (const cert of certificates) {
+    const key = cert.privateKey;
+    out.set(
+      cert.name,
+      new logic.IntegrationAccountCertificate(
+        artifactLogicalName(ctx, "certificate", cert.name),
+        {
+          resourceGroupName: ctx.resourceGroupName,
+          integrationAccountName: ctx.integrationAccountName,
+          certificateName: cert.name,
+          publicCertificate: cert.publicCertificate,
+          key: key && { keyName: key.keyName, keyVersion: key.keyVersion, keyVault: { id: key.keyVault[ctx.role] } },
+          metadata: cert.metadata,
+        },
+        artifactOptions(ctx),
+      ),
+    );
+  }
+  return out;
+}

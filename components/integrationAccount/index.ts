@@ -1,0 +1,149 @@
+/**
+ * One region's side of the DR pair: resource group, integration account and every artifact of the
+ * catalog (partners, schemas, maps, certificates, agreements), mirrored by name.
+ *
+ * Integration-account sessions (the runtime control numbers) are deliberately never declared: the
+ * B2B runtime rewrites them on every message, and `pulumi up` would overwrite or delete live
+ * counters (reference/azure-b2b-dr.md §16.4). The runbook changes them imperatively.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as logic from "@pulumi/azure-native/logic";
+import * as resources from "@pulumi/azure-native/resources";
+import * as authorization from "@pulumi/azure-native/authorization";
+import type { Catalog } from "../catalog";
+import type { Role, Sku } from "../config";
+import * as naming from "../naming";
+import { skuWarning } from "../sku";
+import { declareAgreements } from "./agreements";
+import { declareCertificates } from "./certificates";
+import { ArtifactContext } from "./context";
+import { declareMaps } from "./maps";
+import { declarePartners } from "./partners";
+import { declareSchemas } from "./schemas";
+
+export interface MirroredIntegrationAccountArgs {
+  /** Required. Which side of the pair this is; selects the region's Key Vault for private keys. */
+  readonly role: Role;
+  /** Required. Environment and region, for the names of the resource group and integration account. */
+  readonly scope: naming.NameScope;
+  /** Required. The validated catalog; the same catalog in both regions gives identical artifacts. */
+  readonly catalog: Catalog;
+  /**
+   * Optional. Integration account SKU. The catalog must fit it (checked by `loadProgramInputs`).
+   * @default "Standard"
+   */
+  readonly sku?: Sku;
+  /**
+   * Optional. Protect the resource group and integration account from deletion by Pulumi.
+   * @default true
+   */
+  readonly protect?: boolean;
+  /**
+   * Optional. Add an Azure `CanNotDelete` management lock on the integration account.
+   * @default false
+   */
+  readonly lock?: boolean;
+  /**
+   * Optional. Fixed expiry of the callback (SAS) URL, ISO 8601.
+   * @default Azure's default expiry
+   */
+  readonly callbackUrlNotAfter?: string;
+}
+
+export class MirroredIntegrationAccount extends pulumi.ComponentResource {
+  readonly resourceGroup: resources.ResourceGroup;
+  readonly integrationAccount: logic.IntegrationAccount;
+  readonly resourceGroupName: pulumi.Output<string>;
+  readonly integrationAccountId: pulumi.Output<string>;
+  readonly integrationAccountName: pulumi.Output<string>;
+  /** The integration account's callback (SAS) URL: a secret. */
+  readonly callbackUrl: pulumi.Output<string>;
+  readonly partners: ReadonlyMap<string, logic.IntegrationAccountPartner>;
+  readonly schemas: ReadonlyMap<string, logic.IntegrationAccountSchema>;
+  readonly maps: ReadonlyMap<string, logic.IntegrationAccountMap>;
+  readonly certificates: ReadonlyMap<string, logic.IntegrationAccountCertificate>;
+  readonly agreements: ReadonlyMap<string, logic.IntegrationAccountAgreement>;
+
+  constructor(name: string, args: MirroredIntegrationAccountArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("b2b-dr:integration:MirroredIntegrationAccount", name, {}, opts);
+    const sku = args.sku ?? "Standard";
+    const protect = args.protect ?? true;
+
+    this.resourceGroup = new resources.ResourceGroup(
+      `${name}-rg`,
+      { resourceGroupName: naming.resourceGroupName(args.scope), location: args.scope.region },
+      { parent: this, protect },
+    );
+    this.integrationAccount = new logic.IntegrationAccount(
+      `${name}-ia`,
+      {
+        resourceGroupName: this.resourceGroup.name,
+        integrationAccountName: naming.integrationAccountName(args.scope),
+        location: args.scope.region,
+        sku: { name: sku },
+      },
+      { parent: this, protect },
+    );
+    const warning = skuWarning(sku);
+    if (warning !== undefined) pulumi.log.warn(warning, this.integrationAccount);
+
+    if (args.lock ?? false) {
+      new authorization.ManagementLockAtResourceLevel(
+        `${name}-ia-lock`,
+        {
+          lockName: naming.lockName(args.scope),
+          level: "CanNotDelete",
+          notes: "b2b-dr: the integration account holds the B2B runtime state (control numbers) of this region.",
+          resourceGroupName: this.resourceGroup.name,
+          resourceProviderNamespace: "Microsoft.Logic",
+          parentResourcePath: "",
+          resourceType: "integrationAccounts",
+          resourceName: this.integrationAccount.name,
+          apiVersion: "2019-05-01",
+        },
+        { parent: this },
+      );
+    }
+
+    this.resourceGroupName = this.resourceGroup.name;
+    this.integrationAccountId = this.integrationAccount.id;
+    this.integrationAccountName = this.integrationAccount.name;
+    this.callbackUrl = pulumi.secret(
+      logic
+        .listIntegrationAccountCallbackUrlOutput(
+          {
+            resourceGroupName: this.resourceGroup.name,
+            integrationAccountName: this.integrationAccount.name,
+            notAfter: args.callbackUrlNotAfter,
+          },
+          { parent: this },
+        )
+        .apply((r) => r.value ?? ""),
+    );
+
+    const ctx: ArtifactContext = {
+      parent: this,
+      prefix: name,
+      role: args.role,
+      resourceGroupName: this.resourceGroup.name,
+      integrationAccountName: this.integrationAccount.name,
+      dependsOn: [this.integrationAccount],
+    };
+    this.partners = declarePartners(ctx, args.catalog.partners);
+    this.schemas = declareSchemas(ctx, args.catalog.schemas);
+    this.maps = declareMaps(ctx, args.catalog.maps);
+    this.certificates = declareCertificates(ctx, args.catalog.certificates);
+    this.agreements = declareAgreements(ctx, args.catalog.agreements, {
+      partners: this.partners,
+      schemas: this.schemas,
+      certificates: this.certificates,
+    });
+
+    this.registerOutputs({
+      resourceGroupName: this.resourceGroupName,
+      integrationAccountId: this.integrationAccountId,
+      integrationAccountName: this.integrationAccountName,
+      callbackUrl: this.callbackUrl,
+    });
+  }
+}

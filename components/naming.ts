@@ -1,0 +1,82 @@
+/**
+ * Azure names for everything b2b-dr creates, in one place.
+ *
+ * Region-specific resources follow the Microsoft Cloud Adoption Framework abbreviations
+ * (`rg-` resource group, `ia-` integration account, `logic-` Logic App workflow). CAF has no
+ * abbreviation for a `Microsoft.Web/connections` API connection; b2b-dr uses `conn-` and keeps it.
+ *
+ * Mirrored integration-account artifacts (partners, schemas, maps, certificates, agreements) are
+ * NOT named here: they keep their catalog names verbatim, identical in both regions, because the
+ * replication records are keyed by agreement name (reference/azure-b2b-dr.md §5).
+ *
+ * Pattern: `<prefix>-<workload>-<environment>-<region>[-<purpose>]`, lower case.
+ */
+
+/** The workload segment of every region-specific name. */
+export const WORKLOAD = "b2bdr";
+
+/** Characters and lengths Azure accepts (reference/azure-b2b-dr.md §13). */
+export const LIMITS = {
+  resourceGroup: { max: 90, pattern: /^[-\w.()]*[-\w()]$/ },
+  integrationAccount: { max: 80, pattern: /^[a-zA-Z0-9_.()-]+$/ },
+  workflow: { max: 80, pattern: /^[a-zA-Z0-9_.()-]+$/ },
+  connection: { max: 80, pattern: /^[a-zA-Z0-9_.()-]+$/ },
+  /** Integration-account artifacts: partners, schemas, maps, certificates, agreements. */
+  artifact: { max: 80, pattern: /^[a-zA-Z0-9_.()-]+$/ },
+} as const;
+
+export type NameKind = keyof typeof LIMITS;
+
+/** Where a set of names lives: the environment (e.g. `prod`) and the Azure region. */
+export interface NameScope {
+  readonly environment: string;
+  readonly region: string;
+}
+
+/** Why a name is not acceptable to Azure, or `undefined` when it is. */
+export function nameProblem(kind: NameKind, name: string): string | undefined {
+  const limit = LIMITS[kind];
+  if (name.length === 0) return "is empty";
+  if (name.length > limit.max) return `is ${name.length} characters long; Azure allows at most ${limit.max}`;
+  if (!limit.pattern.test(name)) {
+    return "contains characters Azure refuses; use letters, digits, '-', '_', '.', '(' and ')'";
+  }
+  return undefined;
+}
+
+function checked(kind: NameKind, name: string): string {
+  const problem = nameProblem(kind, name);
+  if (problem !== undefined) {
+    throw new Error(`The ${kind} name "${name}" ${problem}. Shorten the environment name or the purpose.`);
+  }
+  return name;
+}
+
+function base(prefix: string, scope: NameScope): string {
+  return `${prefix}-${WORKLOAD}-${scope.environment}-${scope.region}`.toLowerCase();
+}
+
+/** `rg-b2bdr-prod-westeurope` */
+export function resourceGroupName(scope: NameScope): string {
+  return checked("resourceGroup", base("rg", scope));
+}
+
+/** `ia-b2bdr-prod-westeurope` */
+export function integrationAccountName(scope: NameScope): string {
+  return checked("integrationAccount", base("ia", scope));
+}
+
+/** `logic-b2bdr-prod-northeurope-x12-replication` */
+export function workflowName(scope: NameScope, purpose: string): string {
+  return checked("workflow", `${base("logic", scope)}-${purpose.toLowerCase()}`);
+}
+
+/** `conn-b2bdr-prod-northeurope-x12-source` */
+export function connectionName(scope: NameScope, purpose: string): string {
+  return checked("connection", `${base("conn", scope)}-${purpose.toLowerCase()}`);
+}
+
+/** Name of the `CanNotDelete` lock on an integration account. */
+export function lockName(scope: NameScope): string {
+  return `lock-${integrationAccountName(scope)}`;
+}

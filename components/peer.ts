@@ -1,0 +1,35 @@
+/**
+ * The other stack of the DR pair, read through a StackReference whose name comes from config
+ * (`b2b-dr:peerStack`). Reading the peer's outputs reads the Pulumi state backend, never the peer's
+ * Azure region, so it is safe while that region is down.
+ *
+ * A peer that has no outputs yet (first deployment: `pulumi stack init` done, `pulumi up` not yet)
+ * reads as phase `normal` with unknown region and account.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { DR_PHASES, DrPhase } from "./config";
+
+export class PeerStack {
+  readonly ref: pulumi.StackReference;
+
+  constructor(readonly name: string) {
+    this.ref = new pulumi.StackReference(name);
+  }
+
+  /** The phase the secondary stack publishes (its `drPhase` output); `normal` before its first `up`. */
+  async drPhase(): Promise<DrPhase> {
+    const details = await this.ref.getOutputDetails("drPhase");
+    const value: unknown = details.value ?? details.secretValue;
+    if (value === undefined) return "normal";
+    if (typeof value === "string" && (DR_PHASES as readonly string[]).includes(value)) return value as DrPhase;
+    throw new pulumi.RunError(
+      `Stack ${this.name} publishes drPhase = ${JSON.stringify(value)}, which is not one of ${DR_PHASES.join(", ")}. ` +
+        `Fix b2b-dr:drPhase in that stack's config and run pulumi up there first.`,
+    );
+  }
+
+  /** The peer's region output, or undefined before the peer's first `up`. */
+  region(): pulumi.Output<string | undefined> {
+    return this.ref.getOutput("region") as pulumi.Output<string | undefined>;
+  }
+}
