@@ -20,7 +20,11 @@ export interface ProgramInputs {
  * @param configFile  the stack's config file name, for messages (`Pulumi.<stack>.yaml`)
  * @param projectDir  the project directory; a relative catalogPath is resolved against it
  */
-export function loadProgramInputs(rawConfig: Readonly<Record<string, unknown>>, configFile: string, projectDir: string): ProgramInputs {
+export function loadProgramInputs(
+  rawConfig: Readonly<Record<string, unknown>>,
+  configFile: string,
+  projectDir: string,
+): ProgramInputs {
   const parsed = parseStackConfig(rawConfig, configFile);
   if (!parsed.ok) throw new InputError(parsed.problems);
   const config = parsed.config;

@@ -42,7 +42,11 @@ export function manifestAgreements(catalog: Catalog): ManifestAgreement[] {
       : {
           name: a.name,
           protocol: a.protocol,
-          controlNumbers: { interchange: ranges.interchange, group: ranges.group, transactionSet: ranges.transactionSet },
+          controlNumbers: {
+            interchange: ranges.interchange,
+            group: ranges.group,
+            transactionSet: ranges.transactionSet,
+          },
         };
   });
 }
@@ -55,7 +59,10 @@ export interface DrManifestArgs {
   readonly integrationAccountId: pulumi.Input<string>;
   readonly integrationAccountName: pulumi.Input<string>;
   readonly catalog: Catalog;
-  readonly workflows: { readonly replication: readonly pulumi.Input<string>[]; readonly business: readonly pulumi.Input<string>[] };
+  readonly workflows: {
+    readonly replication: readonly pulumi.Input<string>[];
+    readonly business: readonly pulumi.Input<string>[];
+  };
 }
 
 export function drManifest(args: DrManifestArgs): pulumi.Output<DrManifest> {

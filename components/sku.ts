@@ -40,7 +40,10 @@ export function skuProblems(sku: Sku, catalog: Catalog, configFile: string): Pro
       path: `${PROJECT}:integrationAccountSku`,
       value: sku,
       message: `is too small for the catalog: ${over.map((k) => `${counts[k]} ${k} (the ${sku} tier allows ${limits[k]})`).join(", ")}`,
-      fix: larger === undefined ? "split the catalog over several integration accounts" : `set b2b-dr:integrationAccountSku to ${larger}`,
+      fix:
+        larger === undefined
+          ? "split the catalog over several integration accounts"
+          : `set b2b-dr:integrationAccountSku to ${larger}`,
     },
   ];
 }

@@ -83,7 +83,8 @@ export function loadCatalog(dir: string, options: LoadOptions = {}): Catalog {
   const artifacts = artifactsFile.data ? checkArtifacts(artifactsFile.data, artifactsFile.source, root, display, problems, warnings) : undefined;
   if (partners && artifacts && agreementsFile.data && agreementsFile.source) {
     const agreements = checkAgreements(agreementsFile.data, agreementsFile.source, partners, artifacts, problems, warnings);
-    if (problems.length === 0) return { dir: root, partners, ...artifacts, agreements, warnings };
+    const { schemas, maps, certificates } = artifacts;
+    if (problems.length === 0) return { dir: root, partners, schemas, maps, certificates, agreements, warnings };
   }
   throw new InputError(problems);
 }
@@ -142,6 +143,7 @@ function checkPartners(file: PartnersFile, source: YamlSource, problems: Problem
 }
 
 interface Artifacts {
+  readonly declaredSchemas: readonly string[];
   readonly schemas: SchemaArtifact[];
   readonly maps: MapArtifact[];
   readonly certificates: CertificateArtifact[];
@@ -226,7 +228,7 @@ function checkArtifacts(
       warnings.push(`${CATALOG_FILES.artifacts}: certificate ${c.name} expires on ${notAfter}; renew it with the partner before it breaks AS2 traffic.`);
     }
   });
-  return { schemas, maps, certificates };
+  return { declaredSchemas: file.schemas.map((s) => s.name), schemas, maps, certificates };
 }
 
 function checkAgreements(
@@ -239,13 +241,14 @@ function checkAgreements(
 ): AgreementSpec[] {
   checkNames(file.agreements, "agreement", "agreements", source, problems);
   const byName = new Map(partners.map((p) => [p.name, p]));
-  const schemaNames = new Set(artifacts.schemas.map((s) => s.name));
+  // Declared names, valid or not: a schema whose file is broken is reported once, at the schema.
+  const schemaNames = new Set(artifacts.declaredSchemas);
   const certificates = new Map(artifacts.certificates.map((c) => [c.name, c]));
   const out: AgreementSpec[] = [];
 
   file.agreements.forEach((a, i) => {
     const at = (...rest: PropertyKey[]) => ["agreements", i, ...rest];
-    const before = problems.length;
+    let specOk = true;
 
     for (const side of ["host", "guest"] as const) {
       const party = a[side];
@@ -285,7 +288,7 @@ function checkAgreements(
       a.schemas.forEach((ref, j) => {
         const checked = source.check(schemaReferenceSchemas[a.protocol as "X12" | "Edifact"], ref, at("schemas", j));
         problems.push(...checked.problems);
-        if (checked.data === undefined) return;
+        if (checked.data === undefined) return void (specOk = false);
         if (!schemaNames.has(checked.data.schemaName)) {
           problems.push(
             source.problem(at("schemas", j, "schemaName"), checked.data.schemaName, "names a schema that is not in artifacts.yaml", `add it under schemas: in artifacts.yaml, or use one of: ${[...schemaNames].join(", ") || "(none)"}`),
@@ -300,9 +303,11 @@ function checkAgreements(
       if (a[key] === undefined) continue;
       const checked = source.check(overrideSchema[a.protocol], a[key], at(key));
       problems.push(...checked.problems);
+      if (checked.data === undefined) specOk = false;
       overrides[key] = checked.data as SettingsOverride | undefined;
     }
-    if (problems.length > before) return;
+    // Bounds and contradictions need parsed settings; party problems above do not stop them.
+    if (!specOk) return;
 
     const spec: AgreementSpec = {
       name: a.name,

@@ -39,7 +39,10 @@ export function declareAgreements(
   for (const agreement of agreements) {
     const dependsOn = [
       ...pick(deps.partners, [agreement.host.partner, agreement.guest.partner]),
-      ...pick(deps.schemas, agreement.schemaReferences.map((r) => r.schemaName ?? "")),
+      ...pick(
+        deps.schemas,
+        agreement.schemaReferences.map((r) => r.schemaName ?? ""),
+      ),
       ...pick(deps.certificates, certificatesOf(agreement)),
     ];
     out.set(

@@ -19,6 +19,9 @@ export function artifactLogicalName(ctx: ArtifactContext, kind: string, name: st
   return `${ctx.prefix}-${kind}-${name}`;
 }
 
-export function artifactOptions(ctx: ArtifactContext, dependsOn: readonly pulumi.Resource[] = []): pulumi.CustomResourceOptions {
+export function artifactOptions(
+  ctx: ArtifactContext,
+  dependsOn: readonly pulumi.Resource[] = [],
+): pulumi.CustomResourceOptions {
   return { parent: ctx.parent, dependsOn: [...ctx.dependsOn, ...dependsOn] };
 }

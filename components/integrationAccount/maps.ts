@@ -3,7 +3,10 @@ import * as logic from "@pulumi/azure-native/logic";
 import type { MapArtifact } from "../catalog";
 import { ArtifactContext, artifactLogicalName, artifactOptions } from "./context";
 
-export function declareMaps(ctx: ArtifactContext, maps: readonly MapArtifact[]): Map<string, logic.IntegrationAccountMap> {
+export function declareMaps(
+  ctx: ArtifactContext,
+  maps: readonly MapArtifact[],
+): Map<string, logic.IntegrationAccountMap> {
   const out = new Map<string, logic.IntegrationAccountMap>();
   for (const map of maps) {
     out.set(

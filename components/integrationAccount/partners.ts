@@ -3,7 +3,10 @@ import * as logic from "@pulumi/azure-native/logic";
 import type { Partner } from "../catalog";
 import { ArtifactContext, artifactLogicalName, artifactOptions } from "./context";
 
-export function declarePartners(ctx: ArtifactContext, partners: readonly Partner[]): Map<string, logic.IntegrationAccountPartner> {
+export function declarePartners(
+  ctx: ArtifactContext,
+  partners: readonly Partner[],
+): Map<string, logic.IntegrationAccountPartner> {
   const out = new Map<string, logic.IntegrationAccountPartner>();
   for (const partner of partners) {
     out.set(
@@ -15,7 +18,9 @@ export function declarePartners(ctx: ArtifactContext, partners: readonly Partner
           integrationAccountName: ctx.integrationAccountName,
           partnerName: partner.name,
           partnerType: "B2B",
-          content: { b2b: { businessIdentities: partner.identities.map((id) => ({ qualifier: id.qualifier, value: id.value })) } },
+          content: {
+            b2b: { businessIdentities: partner.identities.map((id) => ({ qualifier: id.qualifier, value: id.value })) },
+          },
           metadata: partner.metadata,
         },
         artifactOptions(ctx),

@@ -3,7 +3,10 @@ import * as logic from "@pulumi/azure-native/logic";
 import type { SchemaArtifact } from "../catalog";
 import { ArtifactContext, artifactLogicalName, artifactOptions } from "./context";
 
-export function declareSchemas(ctx: ArtifactContext, schemas: readonly SchemaArtifact[]): Map<string, logic.IntegrationAccountSchema> {
+export function declareSchemas(
+  ctx: ArtifactContext,
+  schemas: readonly SchemaArtifact[],
+): Map<string, logic.IntegrationAccountSchema> {
   const out = new Map<string, logic.IntegrationAccountSchema>();
   for (const schema of schemas) {
     out.set(

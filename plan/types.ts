@@ -1,0 +1,27 @@
+import type { PeerOutputs, RecordedInvoke, RecordedResource } from "./engine";
+
+export const STACKS = ["primary", "secondary"] as const;
+export type StackName = (typeof STACKS)[number];
+
+/** What the worker needs to render one stack. */
+export interface RenderJob {
+  readonly projectDir: string;
+  readonly stack: StackName;
+  /** Fully qualified config keys → string values, as the Pulumi engine hands them to the program. */
+  readonly config: Record<string, string>;
+  readonly secretKeys: string[];
+  readonly subscriptionId: string;
+  readonly peers: readonly PeerOutputs[];
+}
+
+/** One rendered stack. `rawOutputs` holds real (mock) secret values: never write it to disk. */
+export interface StackRender {
+  readonly stack: StackName;
+  readonly resources: readonly RecordedResource[];
+  readonly invokes: readonly RecordedInvoke[];
+  /** Stack outputs with secrets replaced by `[secret]` (the shape of `pulumi stack output --json`). */
+  readonly outputs: Record<string, unknown>;
+  readonly rawOutputs: Record<string, unknown>;
+  readonly secretOutputNames: readonly string[];
+  readonly warnings: readonly string[];
+}

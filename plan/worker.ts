@@ -1,0 +1,78 @@
+/**
+ * Renders ONE stack: installs the offline engine, sets that stack's config, runs the real program
+ * (`index.ts`) and reports what was registered, invoked and exported. Runs in a child process of
+ * its own (`render.ts` forks it), because the Pulumi runtime and the program are per-process state.
+ */
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { SECRET_MASK, installEngine } from "./engine";
+import type { RenderJob, StackRender } from "./types";
+
+async function resolveOutputs(exported: Record<string, unknown>) {
+  const masked: Record<string, unknown> = {};
+  const raw: Record<string, unknown> = {};
+  const secretOutputNames: string[] = [];
+  for (const key of Object.keys(exported)) {
+    const output = pulumi.output(exported[key]) as pulumi.Output<unknown>;
+    const secret = await pulumi.isSecret(output);
+    const value = await new Promise<unknown>((resolve) => output.apply((v) => resolve(v)));
+    if (value === undefined) continue; // Pulumi drops undefined stack outputs.
+    raw[key] = value;
+    masked[key] = secret ? SECRET_MASK : value;
+    if (secret) secretOutputNames.push(key);
+  }
+  return { masked, raw, secretOutputNames };
+}
+
+export async function renderInProcess(job: RenderJob): Promise<StackRender> {
+  const warnings: string[] = [];
+  const originalWarn = console.warn;
+  console.warn = (...args: unknown[]) =>
+    void warnings.push(
+      args
+        .map(String)
+        .join(" ")
+        .replace(/^warning: (\[runtime\] )?/, ""),
+    );
+  try {
+    process.chdir(job.projectDir);
+    const recorder = await installEngine("b2b-dr", job.stack, { subscriptionId: job.subscriptionId, peers: job.peers });
+    pulumi.runtime.setAllConfig(job.config, job.secretKeys);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const program = require(path.join(job.projectDir, "index.ts")) as () => Promise<Record<string, unknown>>;
+    const exported = await program();
+    const outputs = await resolveOutputs(exported);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    await (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> }).waitForRPCs();
+    return {
+      stack: job.stack,
+      resources: recorder.resources,
+      invokes: recorder.invokes,
+      outputs: outputs.masked,
+      rawOutputs: outputs.raw,
+      secretOutputNames: outputs.secretOutputNames,
+      warnings,
+    };
+  } finally {
+    console.warn = originalWarn;
+  }
+}
+
+function errorMessage(e: unknown): string {
+  // RunError and InputError carry user-facing messages; anything else is a bug: keep its stack.
+  if (e instanceof Error && (e.name === "RunError" || e.constructor.name === "RunError" || e.name === "InputError"))
+    return e.message;
+  return e instanceof Error ? (e.stack ?? e.message) : String(e);
+}
+
+if (require.main === module) {
+  process.once("message", (job: RenderJob) => {
+    renderInProcess(job).then(
+      (result) => process.send?.({ ok: true, result }, () => process.exit(0)),
+      (e: unknown) =>
+        process.send?.({ ok: false, error: errorMessage(e), userError: e instanceof pulumi.RunError }, () =>
+          process.exit(0),
+        ),
+    );
+  });
+}
