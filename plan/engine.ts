@@ -126,42 +126,33 @@ export function mockCallbackUrl(resourceGroupName: string, integrationAccountNam
 
 const URN_NAME = /::([^:]+)$/;
 
-/** Installs the offline engine and returns what it records. Call once per process. */
-export async function installEngine(project: string, stack: string, options: EngineOptions) {
-  const resources: RecordedResource[] = [];
-  const invokes: RecordedInvoke[] = [];
-  let pending: { parent: string | null; protect: boolean; dependsOn: string[] } = {
-    parent: null,
-    protect: false,
-    dependsOn: [],
-  };
+/** What the offline engine saw, in order. */
+export interface Recording {
+  readonly resources: RecordedResource[];
+  readonly invokes: RecordedInvoke[];
+}
 
-  // The mock engine hands `newResource` only type, name and inputs. The request also carries the
-  // parent, `protect` and `dependsOn`, which the plan records; `newResource` is called synchronously
-  // inside these methods, so the captured request is the one being registered.
-  type Req = { getParent(): string; getProtect?(): boolean; getDependenciesList?(): string[] };
-  const monitor = MockMonitor.prototype as unknown as Record<
-    "registerResource" | "readResource",
-    (req: Req, cb: unknown) => Promise<void>
-  >;
-  for (const method of ["registerResource", "readResource"] as const) {
-    const original = monitor[method];
-    monitor[method] = function (this: unknown, req: Req, cb: unknown) {
-      const name = (urn: string) => URN_NAME.exec(urn)?.[1] ?? urn;
-      pending = {
-        parent: req.getParent() ? name(req.getParent()) : null,
-        protect: req.getProtect?.() ?? false,
-        dependsOn: (req.getDependenciesList?.() ?? []).map(name),
-      };
-      return original.call(this, req, cb);
-    };
-  }
+/** Options of the resource being registered, captured from the engine request (see `installEngine`). */
+interface PendingOptions {
+  parent: string | null;
+  protect: boolean;
+  dependsOn: string[];
+}
 
+/**
+ * The mock engine callbacks: deterministic ARM ids, StackReferences from `options.peers`, two invokes,
+ * and an error for anything else. `pending()` supplies the options of the resource being registered.
+ */
+export function createMocks(
+  options: EngineOptions,
+  pending: () => PendingOptions = () => ({ parent: null, protect: false, dependsOn: [] }),
+): { mocks: pulumi.runtime.Mocks; recording: Recording } {
+  const recording: Recording = { resources: [], invokes: [] };
   const mocks: pulumi.runtime.Mocks = {
     newResource(args) {
-      const { parent, protect, dependsOn } = pending;
+      const { parent, protect, dependsOn } = pending();
       const record = (inputs: Record<string, unknown>) =>
-        resources.push({
+        recording.resources.push({
           type: args.type,
           name: args.name,
           parent,
@@ -202,7 +193,7 @@ export async function installEngine(project: string, stack: string, options: Eng
       return { id, state: { ...args.inputs, name: azureName, id } };
     },
     call(args) {
-      invokes.push({ token: args.token, args: maskSecrets(args.inputs) as Record<string, unknown> });
+      recording.invokes.push({ token: args.token, args: maskSecrets(args.inputs) as Record<string, unknown> });
       switch (args.token) {
         case "azure-native:authorization:getClientConfig":
           return {
@@ -220,6 +211,31 @@ export async function installEngine(project: string, stack: string, options: Eng
       }
     },
   };
+  return { mocks, recording };
+}
+
+/** Installs the offline engine in this process and returns what it records. Call once per process. */
+export async function installEngine(project: string, stack: string, options: EngineOptions): Promise<Recording> {
+  let pending: PendingOptions = { parent: null, protect: false, dependsOn: [] };
+  // The mock engine hands `newResource` only type, name and inputs. The request also carries the
+  // parent, `protect` and `dependsOn`, which the plan records; `newResource` is called synchronously
+  // inside these methods, so the captured request is the one being registered.
+  type Req = { getParent(): string; getProtect?(): boolean; getDependenciesList?(): string[] };
+  type Method = (req: Req, cb: unknown) => Promise<void>;
+  const monitor = MockMonitor.prototype as unknown as Record<"registerResource" | "readResource", Method>;
+  const name = (urn: string) => URN_NAME.exec(urn)?.[1] ?? urn;
+  for (const method of ["registerResource", "readResource"] as const) {
+    const original = monitor[method];
+    monitor[method] = function (this: unknown, req: Req, cb: unknown) {
+      pending = {
+        parent: req.getParent() ? name(req.getParent()) : null,
+        protect: req.getProtect?.() ?? false,
+        dependsOn: (req.getDependenciesList?.() ?? []).map(name),
+      };
+      return original.call(this, req, cb);
+    };
+  }
+  const { mocks, recording } = createMocks(options, () => pending);
   await pulumi.runtime.setMocks(mocks, project, stack, false, "organization");
-  return { resources, invokes };
+  return recording;
 }

@@ -124,13 +124,16 @@ export class RenderError extends Error {
   constructor(
     message: string,
     readonly userError: boolean,
+    /** Resources the failed render had registered (0 when input was refused up front). */
+    readonly registered = 0,
   ) {
     super(message);
     this.name = "RenderError";
   }
 }
 
-type WorkerReply = { ok: true; result: StackRender } | { ok: false; error: string; userError: boolean };
+type WorkerReply =
+  { ok: true; result: StackRender } | { ok: false; error: string; userError: boolean; registered: number };
 
 /** Renders one stack in a fresh child process. */
 export function renderStack(job: RenderJob): Promise<StackRender> {
@@ -146,7 +149,7 @@ export function renderStack(job: RenderJob): Promise<StackRender> {
     child.once("message", (reply: WorkerReply) => {
       settled = true;
       if (reply.ok) resolve(reply.result);
-      else reject(new RenderError(`stack ${job.stack}: ${reply.error}`, reply.userError));
+      else reject(new RenderError(`stack ${job.stack}: ${reply.error}`, reply.userError, reply.registered));
     });
     child.once("exit", (code) => {
       if (!settled)

@@ -5,7 +5,7 @@
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { SECRET_MASK, installEngine } from "./engine";
+import { Recording, SECRET_MASK, installEngine } from "./engine";
 import type { RenderJob, StackRender } from "./types";
 
 async function resolveOutputs(exported: Record<string, unknown>) {
@@ -24,6 +24,9 @@ async function resolveOutputs(exported: Record<string, unknown>) {
   return { masked, raw, secretOutputNames };
 }
 
+/** Resources registered so far in this process, so a failure can say how many (none, for bad input). */
+let recording: Recording | undefined;
+
 export async function renderInProcess(job: RenderJob): Promise<StackRender> {
   const warnings: string[] = [];
   const originalWarn = console.warn;
@@ -36,7 +39,10 @@ export async function renderInProcess(job: RenderJob): Promise<StackRender> {
     );
   try {
     process.chdir(job.projectDir);
-    const recorder = await installEngine("b2b-dr", job.stack, { subscriptionId: job.subscriptionId, peers: job.peers });
+    const recorder = (recording = await installEngine("b2b-dr", job.stack, {
+      subscriptionId: job.subscriptionId,
+      peers: job.peers,
+    }));
     pulumi.runtime.setAllConfig(job.config, job.secretKeys);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const program = require(path.join(job.projectDir, "index.ts")) as () => Promise<Record<string, unknown>>;
@@ -70,8 +76,14 @@ if (require.main === module) {
     renderInProcess(job).then(
       (result) => process.send?.({ ok: true, result }, () => process.exit(0)),
       (e: unknown) =>
-        process.send?.({ ok: false, error: errorMessage(e), userError: e instanceof pulumi.RunError }, () =>
-          process.exit(0),
+        process.send?.(
+          {
+            ok: false,
+            error: errorMessage(e),
+            userError: e instanceof pulumi.RunError,
+            registered: recording?.resources.length ?? 0,
+          },
+          () => process.exit(0),
         ),
     );
   });

@@ -1,0 +1,119 @@
+/** Stack config: the schema, the stack files in the repo, and Pulumi.yaml declaring every key. */
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import * as YAML from "yaml";
+import { CONFIG_KEYS, KNOWN_REGIONS, parseStackConfig } from "../components/config";
+import { PROJECT_DIR, assertProblem } from "./helpers";
+
+const base = {
+  "b2b-dr:role": "secondary",
+  "b2b-dr:region": "northeurope",
+  "b2b-dr:environment": "prod",
+  "b2b-dr:peerStack": "organization/b2b-dr/primary",
+};
+
+function problems(raw: Record<string, unknown>) {
+  const r = parseStackConfig(raw, "Pulumi.test.yaml");
+  assert.ok(!r.ok, "expected the config to be refused");
+  return r.problems;
+}
+
+describe("config", () => {
+  it("applies documented defaults", () => {
+    const r = parseStackConfig(base, "Pulumi.test.yaml");
+    assert.ok(r.ok);
+    assert.deepStrictEqual(r.config, {
+      role: "secondary",
+      region: "northeurope",
+      environment: "prod",
+      catalogPath: "catalog",
+      peerStack: "organization/b2b-dr/primary",
+      drPhase: "normal",
+      integrationAccountSku: "Standard",
+      protect: true,
+      lock: false,
+      callbackUrlNotAfter: undefined,
+    });
+  });
+
+  it("reads engine strings and YAML values alike", () => {
+    for (const lock of ["true", true]) {
+      const r = parseStackConfig({ ...base, "b2b-dr:lock": lock }, "Pulumi.test.yaml");
+      assert.ok(r.ok && r.config.lock === true);
+    }
+  });
+
+  it("names the file, key, value and fix of every bad value at once", () => {
+    const p = problems({ ...base, "b2b-dr:region": "West Europe", "b2b-dr:drPhase": "panic", "b2b-dr:lok": true });
+    assertProblem(p, {
+      file: "Pulumi.test.yaml",
+      path: "b2b-dr:region",
+      value: "West Europe",
+      message: /./,
+      fix: /westeurope/,
+    });
+    assertProblem(p, { path: "b2b-dr:drPhase", value: "panic", message: /./, fix: /normal, failover, failback/ });
+    assertProblem(p, { path: "b2b-dr:lok", value: true, message: /not a b2b-dr setting/, fix: /lock/ });
+    assert.strictEqual(p.length, 3);
+  });
+
+  it("requires role, region, environment and peerStack", () => {
+    const p = problems({});
+    for (const key of ["role", "region", "environment", "peerStack"]) {
+      assertProblem(p, { path: `b2b-dr:${key}`, message: /is required/ });
+    }
+  });
+
+  it("refuses drPhase on the primary: one source of truth", () => {
+    const p = problems({ ...base, "b2b-dr:role": "primary", "b2b-dr:drPhase": "failover" });
+    assertProblem(p, { path: "b2b-dr:drPhase", message: /one source of truth, the secondary/, fix: /remove/ });
+  });
+
+  it("refuses a computed-looking callback expiry that is not an ISO date-time", () => {
+    assertProblem(problems({ ...base, "b2b-dr:callbackUrlNotAfter": "next year" }), {
+      path: "b2b-dr:callbackUrlNotAfter",
+      message: /./,
+      fix: /fixed ISO 8601/,
+    });
+  });
+
+  it("warns about a region it does not know", () => {
+    const r = parseStackConfig({ ...base, "b2b-dr:region": "marsnorth" }, "Pulumi.test.yaml");
+    assert.ok(r.ok);
+    assert.match(r.warnings[0] ?? "", /marsnorth/);
+  });
+
+  it("Pulumi.yaml declares every key, with the same type and description", () => {
+    const project = YAML.parse(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8")) as {
+      name: string;
+      config: Record<string, { type: string; description: string }>;
+    };
+    assert.strictEqual(project.name, "b2b-dr");
+    assert.deepStrictEqual(Object.keys(project.config), Object.keys(CONFIG_KEYS));
+    for (const [key, spec] of Object.entries(CONFIG_KEYS)) {
+      assert.deepStrictEqual(project.config[key], { type: spec.type, description: spec.description }, key);
+    }
+  });
+
+  it("the stack files are valid: paired regions, the right roles, each naming the other as peer", () => {
+    const read = (stack: string) => {
+      const doc = YAML.parse(fs.readFileSync(path.join(PROJECT_DIR, `Pulumi.${stack}.yaml`), "utf8")) as {
+        config: Record<string, unknown>;
+      };
+      const r = parseStackConfig(doc.config, `Pulumi.${stack}.yaml`);
+      assert.ok(r.ok, JSON.stringify(!r.ok && r.problems));
+      assert.deepStrictEqual(r.warnings, []);
+      return r.config;
+    };
+    const primary = read("primary");
+    const secondary = read("secondary");
+    assert.deepStrictEqual([primary.role, secondary.role], ["primary", "secondary"]);
+    assert.notStrictEqual(primary.region, secondary.region);
+    assert.ok(KNOWN_REGIONS.includes(primary.region) && KNOWN_REGIONS.includes(secondary.region));
+    assert.strictEqual(primary.peerStack, "organization/b2b-dr/secondary");
+    assert.strictEqual(secondary.peerStack, "organization/b2b-dr/primary");
+    assert.strictEqual(primary.drPhase, undefined);
+    assert.strictEqual(secondary.drPhase, "normal");
+  });
+});

@@ -1,0 +1,304 @@
+/**
+ * The real program, both stacks, through the offline (mock) engine: mirrored artifacts, protection,
+ * outputs, the phase switch, determinism and secrets.
+ */
+import * as assert from "assert";
+import { DrPhase } from "../components/config";
+import { createMocks, mockCallbackUrl, PLACEHOLDER_SUBSCRIPTION } from "../plan/engine";
+import { RenderError, prepareJobs, renderPair, renderStack } from "../plan/render";
+import { StackName, StackRender } from "../plan/types";
+import { planFiles } from "../plan/write";
+import { catalogCopy } from "./helpers";
+
+const MIRRORED = [
+  "azure-native:logic:IntegrationAccountPartner",
+  "azure-native:logic:IntegrationAccountSchema",
+  "azure-native:logic:IntegrationAccountMap",
+  "azure-native:logic:IntegrationAccountCertificate",
+  "azure-native:logic:IntegrationAccountAgreement",
+];
+const REGIONAL_INPUTS = ["resourceGroupName", "integrationAccountName"];
+
+type Pair = Record<StackName, StackRender>;
+const renders: Partial<Record<DrPhase, Pair>> = {};
+let again: Pair;
+
+function mirrored(render: StackRender) {
+  return render.resources
+    .filter((r) => MIRRORED.includes(r.type))
+    .map((r) => {
+      const inputs: Record<string, unknown> = { ...r.inputs };
+      for (const k of REGIONAL_INPUTS) delete inputs[k];
+      // The private key lives in each region's own Key Vault: the one input that must differ.
+      const key = inputs.key as { keyVault?: { id?: string } } | undefined;
+      if (key?.keyVault) inputs.key = { ...key, keyVault: { id: "(regional)" } };
+      return { type: r.type, name: r.name, inputs };
+    });
+}
+
+describe("program (offline engine, both stacks)", function () {
+  this.timeout(180_000);
+
+  before(async () => {
+    for (const phase of ["normal", "failover", "failback"] as const) renders[phase] = await renderPair({ phase });
+    again = await renderPair({ phase: "normal" });
+  });
+  const normal = () => renders.normal!;
+
+  it("declares identical partner, schema, map, certificate and agreement names and contents in both accounts", () => {
+    const { primary, secondary } = normal();
+    const p = mirrored(primary);
+    assert.strictEqual(p.length, 13);
+    assert.deepStrictEqual(mirrored(secondary), p);
+    // ...and the one regional difference is the Key Vault of the private key.
+    const vault = (r: StackRender) =>
+      (
+        r.resources.find((x) => x.name === "b2b-certificate-contoso-signing")?.inputs.key as {
+          keyVault: { id: string };
+        }
+      ).keyVault.id;
+    assert.match(vault(primary), /rg-keys-prod-westeurope/);
+    assert.match(vault(secondary), /rg-keys-prod-northeurope/);
+  });
+
+  it("gives every mirrored artifact its catalog name explicitly", () => {
+    const nameKey: Record<string, string> = {
+      "azure-native:logic:IntegrationAccountPartner": "partnerName",
+      "azure-native:logic:IntegrationAccountSchema": "schemaName",
+      "azure-native:logic:IntegrationAccountMap": "mapName",
+      "azure-native:logic:IntegrationAccountCertificate": "certificateName",
+      "azure-native:logic:IntegrationAccountAgreement": "agreementName",
+    };
+    const names = normal()
+      .secondary.resources.filter((r) => MIRRORED.includes(r.type))
+      .map((r) => r.inputs[nameKey[r.type]!]);
+    assert.deepStrictEqual(
+      [...names].sort(),
+      [
+        "Contoso",
+        "Contoso-Fabrikam-AS2",
+        "Contoso-Fabrikam-X12",
+        "Contoso-Northwind-EDIFACT",
+        "EFACT_D96A_ORDERS",
+        "Fabrikam",
+        "Northwind",
+        "Order_to_Json",
+        "X12_00401_810",
+        "X12_00401_850",
+        "X12_850_to_Order",
+        "contoso-signing",
+        "fabrikam-as2",
+      ].sort(),
+    );
+  });
+
+  it("never declares an integration-account session (runtime control numbers), in any stack or phase", () => {
+    for (const pair of Object.values(renders)) {
+      for (const render of Object.values(pair)) {
+        assert.ok(!render.resources.some((r) => /IntegrationAccountSession/i.test(r.type)), render.stack);
+      }
+    }
+  });
+
+  it("protects the resource group and the integration account, parents every child to the component", () => {
+    for (const render of Object.values(normal())) {
+      const byType = (t: string) => render.resources.filter((r) => r.type === t);
+      assert.ok(byType("azure-native:resources:ResourceGroup")[0]?.protect);
+      assert.ok(byType("azure-native:logic:IntegrationAccount")[0]?.protect);
+      for (const r of render.resources.filter((x) => x.type.startsWith("azure-native:"))) {
+        assert.strictEqual(r.parent, "b2b", `${r.name} is a child of the component`);
+      }
+      const ia = byType("azure-native:logic:IntegrationAccount")[0]!;
+      assert.deepStrictEqual(ia.inputs.sku, { name: "Standard" });
+      assert.strictEqual(ia.inputs.location, render.outputs.region);
+    }
+  });
+
+  it("makes each agreement wait for the partners, schemas and certificates it names", () => {
+    const as2 = normal().primary.resources.find((r) => r.name === "b2b-agreement-Contoso-Fabrikam-AS2")!;
+    for (const dep of [
+      "b2b-ia",
+      "b2b-partner-Contoso",
+      "b2b-partner-Fabrikam",
+      "b2b-certificate-contoso-signing",
+      "b2b-certificate-fabrikam-as2",
+    ]) {
+      assert.ok(as2.dependsOn.includes(dep), dep);
+    }
+    const x12 = normal().primary.resources.find((r) => r.name === "b2b-agreement-Contoso-Fabrikam-X12")!;
+    assert.ok(x12.dependsOn.includes("b2b-schema-X12_00401_850") && x12.dependsOn.includes("b2b-schema-X12_00401_810"));
+  });
+
+  it("exports the drManifest in the exact DESIGN.md shape, not secret", () => {
+    for (const render of Object.values(normal())) {
+      const m = render.outputs.drManifest as Record<string, unknown>;
+      assert.deepStrictEqual(Object.keys(m).sort(), [
+        "agreements",
+        "integrationAccount",
+        "region",
+        "resourceGroupName",
+        "role",
+        "subscriptionId",
+        "version",
+        "workflows",
+      ]);
+      assert.strictEqual(m.version, 1);
+      assert.strictEqual(m.role, render.stack);
+      assert.strictEqual(m.subscriptionId, PLACEHOLDER_SUBSCRIPTION);
+      assert.deepStrictEqual(m.integrationAccount, {
+        id: render.outputs.integrationAccountId,
+        name: render.outputs.integrationAccountName,
+      });
+      assert.match(
+        String(render.outputs.integrationAccountId),
+        /^\/subscriptions\/0{8}-0{4}-0{4}-0{4}-0{12}\/resourceGroups\/rg-b2bdr-prod-\w+\/providers\/Microsoft\.Logic\/integrationAccounts\/ia-b2bdr-prod-\w+$/,
+      );
+      assert.deepStrictEqual(m.workflows, { replication: [], business: [] });
+      const agreements = m.agreements as { name: string; protocol: string; controlNumbers?: Record<string, unknown> }[];
+      assert.deepStrictEqual(
+        agreements.map((a) => [a.name, a.protocol, a.controlNumbers && Object.keys(a.controlNumbers).sort()]),
+        [
+          ["Contoso-Fabrikam-X12", "X12", ["group", "interchange", "transactionSet"]],
+          ["Contoso-Northwind-EDIFACT", "Edifact", ["group", "interchange", "transactionSet"]],
+          ["Contoso-Fabrikam-AS2", "AS2", undefined],
+        ],
+      );
+      assert.ok(!render.secretOutputNames.includes("drManifest"));
+    }
+  });
+
+  it("exports the callback URL as a secret, and only it", () => {
+    for (const render of Object.values(normal())) {
+      assert.deepStrictEqual(render.secretOutputNames, ["integrationAccountCallbackUrl"]);
+      assert.strictEqual(render.outputs.integrationAccountCallbackUrl, "[secret]");
+    }
+  });
+
+  it("follows one phase: the secondary's config; the primary reads it from the secondary's outputs", () => {
+    const expected: Record<DrPhase, string> = {
+      normal: "westeurope",
+      failover: "northeurope",
+      failback: "northeurope",
+    };
+    for (const [phase, pair] of Object.entries(renders) as [DrPhase, Pair][]) {
+      for (const render of Object.values(pair)) {
+        assert.strictEqual(render.outputs.drPhase, phase, `${render.stack} in ${phase}`);
+        assert.strictEqual(render.outputs.activeRegion, expected[phase], `${render.stack} in ${phase}`);
+      }
+    }
+  });
+
+  it("makes only the two known invokes, each against its own stack's account", () => {
+    for (const pair of Object.values(renders)) {
+      for (const render of Object.values(pair)) {
+        assert.deepStrictEqual(
+          render.invokes.map((i) => i.token),
+          ["azure-native:authorization:getClientConfig", "azure-native:logic:listIntegrationAccountCallbackUrl"],
+        );
+        assert.deepStrictEqual(render.invokes[1]!.args, {
+          integrationAccountName: render.outputs.integrationAccountName,
+          resourceGroupName: render.outputs.resourceGroupName,
+        });
+      }
+    }
+  });
+
+  it("renders byte-identical plan files from run to run", () => {
+    for (const stack of ["primary", "secondary"] as const) {
+      assert.deepStrictEqual(planFiles(again[stack]), planFiles(normal()[stack]));
+    }
+  });
+
+  it("leaves no secret in plain text in any plan file", () => {
+    for (const pair of Object.values(renders)) {
+      for (const render of Object.values(pair)) {
+        const secret = mockCallbackUrl(
+          String(render.outputs.resourceGroupName),
+          String(render.outputs.integrationAccountName),
+        );
+        for (const [file, text] of planFiles(render)) {
+          assert.ok(!text.includes(secret), `${render.stack}/${file} holds the callback URL`);
+          assert.ok(!/sig=/i.test(text), `${render.stack}/${file} holds a SAS signature`);
+        }
+      }
+    }
+  });
+});
+
+describe("program: config variations and refusals", function () {
+  this.timeout(60_000);
+  const job = (stack: StackName, extra: Record<string, string>) => {
+    const jobs = prepareJobs({});
+    return { ...jobs[stack], config: { ...jobs[stack].config, ...extra }, peers: [] };
+  };
+
+  it("adds a CanNotDelete lock when b2b-dr:lock is true", async () => {
+    const render = await renderStack(job("primary", { "b2b-dr:lock": "true" }));
+    const lock = render.resources.find((r) => r.type === "azure-native:authorization:ManagementLockAtResourceLevel");
+    assert.ok(lock);
+    assert.strictEqual(lock.inputs.level, "CanNotDelete");
+    assert.strictEqual(lock.inputs.resourceName, "ia-b2bdr-prod-westeurope");
+    assert.strictEqual(lock.inputs.resourceType, "integrationAccounts");
+  });
+
+  it("warns on the Free SKU (no SLA)", async () => {
+    const render = await renderStack(job("secondary", { "b2b-dr:integrationAccountSku": "Free" }));
+    assert.ok(
+      render.warnings.some((w) => /Free integration-account tier has no SLA/.test(w)),
+      render.warnings.join("\n"),
+    );
+  });
+
+  it("refuses an invalid catalog inside the program before registering anything", async () => {
+    const catalog = catalogCopy({ "partners.yaml": (t) => t.replace("qualifier: ZZZ", "qualifier: QQ") });
+    await assert.rejects(renderStack(job("primary", { "b2b-dr:catalogPath": catalog })), (e: unknown) => {
+      assert.ok(e instanceof RenderError);
+      assert.ok(e.userError, "a RunError: no stack trace");
+      assert.strictEqual(e.registered, 0);
+      assert.match(e.message, /partners\[2\]\.identities\[0\]\.qualifier = "QQ"/);
+      assert.doesNotMatch(e.message, /at .*\.ts:\d+/);
+      return true;
+    });
+  });
+});
+
+describe("offline engine", () => {
+  const { mocks, recording } = createMocks({ subscriptionId: "sub", peers: [] });
+  it("throws on an invoke it does not implement, and records it", () => {
+    assert.throws(
+      () => mocks.call({ token: "azure-native:logic:getIntegrationAccount", inputs: {} }),
+      /does not implement the invoke azure-native:logic:getIntegrationAccount/,
+    );
+    assert.strictEqual(recording.invokes.at(-1)?.token, "azure-native:logic:getIntegrationAccount");
+  });
+  it("throws on a resource type it has no id shape for", () => {
+    assert.throws(
+      () => mocks.newResource({ type: "azure-native:storage:StorageAccount", name: "sa", inputs: {}, custom: true }),
+      /no ARM id shape/,
+    );
+  });
+  it("throws on an Azure resource without an explicit name", () => {
+    assert.throws(
+      () =>
+        mocks.newResource({
+          type: "azure-native:logic:IntegrationAccount",
+          name: "ia",
+          inputs: { resourceGroupName: "rg" },
+          custom: true,
+        }),
+      /no explicit integrationAccountName/,
+    );
+  });
+  it("builds ARM ids from the configured subscription", () => {
+    const r = mocks.newResource({
+      type: "azure-native:logic:IntegrationAccountPartner",
+      name: "p",
+      inputs: { resourceGroupName: "rg", integrationAccountName: "ia", partnerName: "P" },
+      custom: true,
+    }) as { id: string };
+    assert.strictEqual(
+      r.id,
+      "/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Logic/integrationAccounts/ia/partners/P",
+    );
+  });
+});
