@@ -9,7 +9,10 @@ import { loadProgramInputs } from "./components/inputs";
 import { MirroredIntegrationAccount } from "./components/integrationAccount";
 import { drManifest } from "./components/manifest";
 import { PeerStack } from "./components/peer";
-import { phaseState } from "./components/switch";
+import { Replication } from "./components/replication";
+import { phaseState, replicationPlan } from "./components/switch";
+import { protocolsInUse } from "./components/catalog";
+import { replicationRpoMinutes, triggerExecutionsPerMonth } from "./components/workflows/replication";
 
 export = async () => {
   let inputs;
@@ -38,6 +41,33 @@ export = async () => {
   });
 
   const client = authorization.getClientConfigOutput();
+  const self = { role: config.role, id: site.integrationAccountId, callbackUrl: site.callbackUrl };
+  const plan = replicationPlan(config.role, state);
+  const protocols = protocolsInUse(catalog);
+  const replication =
+    plan.direction === undefined || protocols.length === 0
+      ? undefined
+      : new Replication("replication", {
+          scope: { environment: config.environment, region: config.region },
+          resourceGroupName: site.resourceGroupName,
+          subscriptionId: client.subscriptionId,
+          ...(plan.direction === "primaryToSecondary"
+            ? { source: await peer.account("primary"), target: self }
+            : { source: await peer.account("secondary"), target: self }),
+          protocols,
+          enabled: plan.enabled,
+          schedule: config.replication,
+          retryPolicy: {
+            type: "exponential",
+            count: config.replication.retryCount,
+            interval: config.replication.retryInterval,
+          },
+          alertEmails: config.alertEmails,
+          // Forward workflows persist across phases: replacing one resets its trigger state.
+          protect: config.protect && plan.direction === "primaryToSecondary",
+        });
+  const enabledWorkflows = replication !== undefined && plan.enabled ? replication.workflowNames.length : 0;
+
   return {
     /** This stack's Azure region. */
     region: config.region,
@@ -57,7 +87,14 @@ export = async () => {
       integrationAccountId: site.integrationAccountId,
       integrationAccountName: site.integrationAccountName,
       catalog,
-      workflows: { replication: [], business: [] },
+      workflows: { replication: replication?.workflowNames ?? [], business: [] },
     }),
+    /** Worst-case minutes the target account lags the source while this stack's replication runs. */
+    replicationRpoMinutes:
+      enabledWorkflows > 0
+        ? replicationRpoMinutes(config.replication, config.replication.maxRunMinutes, protocols)
+        : undefined,
+    /** Billed trigger executions per month of this stack's enabled replication workflows (skipped polls included). */
+    replicationTriggerExecutionsPerMonth: triggerExecutionsPerMonth(config.replication, enabledWorkflows),
   };
 };

@@ -81,11 +81,30 @@ export const KNOWN_REGIONS: readonly string[] = [
 ];
 
 const bool = z.preprocess((v) => (v === "true" ? true : v === "false" ? false : v), z.boolean());
+const int = z.preprocess((v) => (typeof v === "string" && /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v), z.number().int());
+/** A list from YAML, from the engine's JSON string, or a comma-separated string. */
+const list = <T extends z.ZodType>(item: T) =>
+  z.preprocess((v) => {
+    if (typeof v !== "string") return v;
+    const text = v.trim();
+    if (text.startsWith("[")) {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        return v;
+      }
+    }
+    return text === "" ? [] : text.split(",").map((x) => x.trim());
+  }, z.array(item));
+
+export const RECURRENCE_FREQUENCIES = ["Second", "Minute", "Hour", "Day"] as const;
+/** ISO 8601 duration as Logic Apps retry policies take it, e.g. PT20S, PT5M, PT1H. */
+const ISO_DURATION = /^P(?=\d|T\d)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$/;
 
 interface KeySpec {
   readonly schema: z.ZodType;
   /** Pulumi.yaml type. */
-  readonly type: "string" | "boolean" | "integer";
+  readonly type: "string" | "boolean" | "integer" | "array";
   readonly description: string;
   /** How to fix a bad value. */
   readonly fix: string;
@@ -156,6 +175,49 @@ export const CONFIG_KEYS = {
       "Expiry of the integration account callback (SAS) URL, as a fixed ISO 8601 date-time. Default: Azure's default expiry.",
     fix: "use a fixed ISO 8601 date-time such as 2027-12-31T00:00:00Z (never a computed one: it would change on every run)",
   },
+  replicationFrequency: {
+    schema: z.enum(RECURRENCE_FREQUENCIES).default("Minute"),
+    type: "string",
+    description: "Polling frequency unit of the replication triggers: Second, Minute, Hour or Day. Default: Minute.",
+    fix: `use one of ${RECURRENCE_FREQUENCIES.join(", ")}`,
+  },
+  replicationInterval: {
+    schema: int.pipe(z.number().min(1).max(1000)).default(1),
+    type: "integer",
+    description: "Polling interval of the replication triggers, in replicationFrequency units. Default: 1.",
+    fix: "use a whole number from 1 to 1000 (with Minute, 1 is Microsoft's template)",
+  },
+  replicationStartSyncTime: {
+    schema: z.iso.datetime({ offset: true }).optional(),
+    type: "string",
+    description:
+      "Optional startSyncTime of the replication triggers: replicate changes since this fixed ISO 8601 date-time (a resync).",
+    fix: "use a fixed ISO 8601 date-time such as 2026-01-01T00:00:00Z, or remove it",
+  },
+  replicationMaxRunMinutes: {
+    schema: int.pipe(z.number().min(0).max(60)).default(1),
+    type: "integer",
+    description: "Longest expected replication run, in minutes; part of the exported RPO bound. Default: 1.",
+    fix: "use a number of minutes from 0 to 60",
+  },
+  replicationRetryCount: {
+    schema: int.pipe(z.number().min(0).max(90)).default(4),
+    type: "integer",
+    description: "Retries of the replication action (exponential back-off); 0 turns retries off. Default: 4.",
+    fix: "use a whole number from 0 to 90 (Logic Apps' limit)",
+  },
+  replicationRetryInterval: {
+    schema: z.string().regex(ISO_DURATION).default("PT20S"),
+    type: "string",
+    description: "Base interval of the replication action's retries, as an ISO 8601 duration. Default: PT20S.",
+    fix: "use an ISO 8601 duration such as PT20S, PT1M or PT1H",
+  },
+  alertEmails: {
+    schema: list(z.email()).default([]),
+    type: "array",
+    description: "E-mail addresses of the action group alerted when a replication run or trigger fails.",
+    fix: "give a YAML list of e-mail addresses, e.g. [edi-oncall@contoso.example]",
+  },
 } satisfies Record<string, KeySpec>;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;
@@ -173,6 +235,15 @@ export interface StackConfig {
   readonly protect: boolean;
   readonly lock: boolean;
   readonly callbackUrlNotAfter: string | undefined;
+  readonly replication: {
+    readonly frequency: (typeof RECURRENCE_FREQUENCIES)[number];
+    readonly interval: number;
+    readonly startSyncTime: string | undefined;
+    readonly maxRunMinutes: number;
+    readonly retryCount: number;
+    readonly retryInterval: string;
+  };
+  readonly alertEmails: readonly string[];
 }
 
 const configSchema = z.strictObject(
@@ -235,6 +306,9 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, file: s
   }
   if (problems.length > 0) return { ok: false, problems };
   const warnings: string[] = [];
+  if (c.alertEmails.length === 0) {
+    warnings.push(`${file}: b2b-dr:alertEmails is empty; failed replication runs raise alerts that notify no one.`);
+  }
   if (!KNOWN_REGIONS.includes(c.region)) {
     warnings.push(`${file}: b2b-dr:region "${c.region}" is not a region b2b-dr knows; check the spelling.`);
   }
@@ -252,6 +326,15 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, file: s
       protect: c.protect,
       lock: c.lock,
       callbackUrlNotAfter: c.callbackUrlNotAfter,
+      replication: {
+        frequency: c.replicationFrequency,
+        interval: c.replicationInterval,
+        startSyncTime: c.replicationStartSyncTime,
+        maxRunMinutes: c.replicationMaxRunMinutes,
+        retryCount: c.replicationRetryCount,
+        retryInterval: c.replicationRetryInterval,
+      },
+      alertEmails: c.alertEmails,
     },
   };
 }

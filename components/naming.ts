@@ -2,7 +2,8 @@
  * Azure names for everything b2b-dr creates, in one place.
  *
  * Region-specific resources follow the Microsoft Cloud Adoption Framework abbreviations
- * (`rg-` resource group, `ia-` integration account, `logic-` Logic App workflow). CAF has no
+ * (`rg-` resource group, `ia-` integration account, `logic-` Logic App workflow, `ag-` action group,
+ * `alert-` metric alert). CAF has no
  * abbreviation for a `Microsoft.Web/connections` API connection; b2b-dr uses `conn-` and keeps it.
  *
  * Mirrored integration-account artifacts (partners, schemas, maps, certificates, agreements) are
@@ -21,6 +22,8 @@ export const LIMITS = {
   integrationAccount: { max: 80, pattern: /^[a-zA-Z0-9_.()-]+$/ },
   workflow: { max: 80, pattern: /^[a-zA-Z0-9_.()-]+$/ },
   connection: { max: 80, pattern: /^[a-zA-Z0-9_.()-]+$/ },
+  actionGroup: { max: 260, pattern: /^[a-zA-Z0-9_.()-]+$/ },
+  alert: { max: 260, pattern: /^[a-zA-Z0-9_.()-]+$/ },
   /** Integration-account artifacts: partners, schemas, maps, certificates, agreements. */
   artifact: { max: 80, pattern: /^[a-zA-Z0-9_.()-]+$/ },
 } as const;
@@ -79,4 +82,19 @@ export function connectionName(scope: NameScope, purpose: string): string {
 /** Name of the `CanNotDelete` lock on an integration account. */
 export function lockName(scope: NameScope): string {
   return `lock-${integrationAccountName(scope)}`;
+}
+
+/** `ag-b2bdr-prod-northeurope-replication` */
+export function actionGroupName(scope: NameScope, purpose: string): string {
+  return checked("actionGroup", `${base("ag", scope)}-${purpose.toLowerCase()}`);
+}
+
+/** Action groups also need a short name (SMS/e-mail sender), at most 12 characters. */
+export function actionGroupShortName(purpose: string): string {
+  return `b2bdr-${purpose}`.slice(0, 12);
+}
+
+/** `alert-b2bdr-prod-northeurope-x12-replication-runs-failed` */
+export function alertName(scope: NameScope, purpose: string): string {
+  return checked("alert", `${base("alert", scope)}-${purpose.toLowerCase()}`);
 }

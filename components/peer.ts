@@ -7,7 +7,8 @@
  * reads as phase `normal` with unknown region and account.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { DR_PHASES, DrPhase } from "./config";
+import { DR_PHASES, DrPhase, Role } from "./config";
+import type { AccountRef } from "./replication";
 
 export class PeerStack {
   readonly ref: pulumi.StackReference;
@@ -31,5 +32,26 @@ export class PeerStack {
   /** The peer's region output, or undefined before the peer's first `up`. */
   region(): pulumi.Output<string | undefined> {
     return this.ref.getOutput("region") as pulumi.Output<string | undefined>;
+  }
+
+  /**
+   * The peer's integration account (id and secret callback URL) from its outputs. Fails with the
+   * deployment order when the peer has not been deployed yet.
+   */
+  async account(role: Role): Promise<AccountRef> {
+    for (const key of ["integrationAccountId", "integrationAccountCallbackUrl"]) {
+      const details = await this.ref.getOutputDetails(key);
+      if (details.value === undefined && details.secretValue === undefined) {
+        throw new pulumi.RunError(
+          `Stack ${this.name} has no output ${key} yet, and this stack's replication needs the ${role} integration account. ` +
+            `Run \`pulumi up\` on the ${role} stack first (README: Real deployment, first deployment order).`,
+        );
+      }
+    }
+    return {
+      role,
+      id: this.ref.requireOutput("integrationAccountId") as pulumi.Output<string>,
+      callbackUrl: pulumi.secret(this.ref.requireOutput("integrationAccountCallbackUrl") as pulumi.Output<string>),
+    };
   }
 }

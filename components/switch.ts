@@ -44,3 +44,23 @@ export function replicationHost(state: PhaseState): Role | undefined {
 export function nextPhase(phase: DrPhase): DrPhase {
   return phase === "normal" ? "failover" : phase === "failover" ? "failback" : "normal";
 }
+
+/** What one stack declares for replication in a phase. */
+export interface ReplicationPlan {
+  /** The direction this stack's replication workflows run, or undefined when it declares none. */
+  readonly direction: Exclude<ReplicationDirection, "none"> | undefined;
+  /** Whether they are enabled (declared-but-disabled keeps trigger state across a failover). */
+  readonly enabled: boolean;
+}
+
+/**
+ * The secondary always declares the primary → secondary workflows (enabled only in `normal`, so
+ * their trigger state survives a failover); the primary declares the reverse workflows only in
+ * `failback`. The two directions are never enabled at once.
+ */
+export function replicationPlan(role: Role, state: PhaseState): ReplicationPlan {
+  if (role === "secondary")
+    return { direction: "primaryToSecondary", enabled: state.replication === "primaryToSecondary" };
+  if (state.replication === "secondaryToPrimary") return { direction: "secondaryToPrimary", enabled: true };
+  return { direction: undefined, enabled: false };
+}

@@ -22,12 +22,43 @@ function isSecretEnvelope(value: unknown): value is { value: unknown } {
   );
 }
 
-/** A copy of a deserialized property value with every secret replaced by `[secret]`. */
-export function maskSecrets(value: unknown): unknown {
-  if (isSecretEnvelope(value)) return SECRET_MASK;
-  if (Array.isArray(value)) return value.map(maskSecrets);
+/**
+ * A copy of a deserialized property value with every secret replaced by `[secret]`.
+ *
+ * Pulumi marks a whole top-level input secret when anything inside it is (e.g. a connection's
+ * `properties` because of its callback URL). To keep the rest of such an input reviewable, the
+ * secret strings the engine knows (the callback URLs it issued, the peer's secret outputs) are
+ * masked where they occur inside it; a secret input with none of them inside is masked whole.
+ */
+export function maskSecrets(value: unknown, knownSecrets: ReadonlySet<string> = new Set()): unknown {
+  if (isSecretEnvelope(value)) {
+    const inner = value.value;
+    if (inner === null || typeof inner !== "object") return SECRET_MASK;
+    let found = false;
+    const masked = replaceKnown(inner, knownSecrets, () => (found = true));
+    return found ? maskSecrets(masked, knownSecrets) : SECRET_MASK;
+  }
+  if (Array.isArray(value)) return value.map((v) => maskSecrets(v, knownSecrets));
   if (value !== null && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskSecrets(v)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskSecrets(v, knownSecrets)]));
+  }
+  if (typeof value === "string" && containsKnown(value, knownSecrets)) return SECRET_MASK;
+  return value;
+}
+
+function containsKnown(text: string, knownSecrets: ReadonlySet<string>): boolean {
+  for (const secret of knownSecrets) if (text.includes(secret)) return true;
+  return false;
+}
+
+function replaceKnown(value: unknown, knownSecrets: ReadonlySet<string>, onFound: () => void): unknown {
+  if (typeof value === "string" && containsKnown(value, knownSecrets)) {
+    onFound();
+    return SECRET_MASK;
+  }
+  if (Array.isArray(value)) return value.map((v) => replaceKnown(v, knownSecrets, onFound));
+  if (value !== null && typeof value === "object" && !isSecretEnvelope(value)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceKnown(v, knownSecrets, onFound)]));
   }
   return value;
 }
@@ -46,6 +77,8 @@ export interface RecordedResource {
   readonly protect: boolean;
   /** Logical names of explicit `dependsOn` resources. */
   readonly dependsOn: readonly string[];
+  /** Top-level inputs Pulumi holds as secrets. */
+  readonly secretInputs: readonly string[];
 }
 
 export interface RecordedInvoke {
@@ -148,6 +181,14 @@ export function createMocks(
   pending: () => PendingOptions = () => ({ parent: null, protect: false, dependsOn: [] }),
 ): { mocks: pulumi.runtime.Mocks; recording: Recording } {
   const recording: Recording = { resources: [], invokes: [] };
+  // Secret strings this engine knows: what it hands out as secrets, and the peers' secret outputs.
+  const known = new Set<string>();
+  for (const peer of options.peers) {
+    for (const name of peer.secretOutputNames) {
+      const v = peer.outputs[name];
+      if (typeof v === "string" && v !== "") known.add(v);
+    }
+  }
   const mocks: pulumi.runtime.Mocks = {
     newResource(args) {
       const { parent, protect, dependsOn } = pending();
@@ -156,10 +197,11 @@ export function createMocks(
           type: args.type,
           name: args.name,
           parent,
-          inputs: maskSecrets(inputs) as Record<string, unknown>,
+          inputs: maskSecrets(inputs, known) as Record<string, unknown>,
           custom: args.custom ?? true,
           protect,
           dependsOn,
+          secretInputs: Object.keys(inputs).filter((k) => isSecretEnvelope(inputs[k])),
         });
 
       if (args.type === "pulumi:pulumi:StackReference") {
@@ -193,7 +235,7 @@ export function createMocks(
       return { id, state: { ...args.inputs, name: azureName, id } };
     },
     call(args) {
-      recording.invokes.push({ token: args.token, args: maskSecrets(args.inputs) as Record<string, unknown> });
+      recording.invokes.push({ token: args.token, args: maskSecrets(args.inputs, known) as Record<string, unknown> });
       switch (args.token) {
         case "azure-native:authorization:getClientConfig":
           return {
@@ -202,10 +244,14 @@ export function createMocks(
             subscriptionId: options.subscriptionId,
             tenantId: PLACEHOLDER_TENANT,
           };
-        case "azure-native:logic:listIntegrationAccountCallbackUrl":
-          return {
-            value: mockCallbackUrl(String(args.inputs.resourceGroupName), String(args.inputs.integrationAccountName)),
-          };
+        case "azure-native:logic:listIntegrationAccountCallbackUrl": {
+          const value = mockCallbackUrl(
+            String(args.inputs.resourceGroupName),
+            String(args.inputs.integrationAccountName),
+          );
+          known.add(value);
+          return { value };
+        }
         default:
           throw new Error(`The offline engine does not implement the invoke ${args.token}; add it to plan/engine.ts.`);
       }

@@ -34,6 +34,15 @@ describe("config", () => {
       protect: true,
       lock: false,
       callbackUrlNotAfter: undefined,
+      replication: {
+        frequency: "Minute",
+        interval: 1,
+        startSyncTime: undefined,
+        maxRunMinutes: 1,
+        retryCount: 4,
+        retryInterval: "PT20S",
+      },
+      alertEmails: [],
     });
   });
 
@@ -81,7 +90,47 @@ describe("config", () => {
   it("warns about a region it does not know", () => {
     const r = parseStackConfig({ ...base, "b2b-dr:region": "marsnorth" }, "Pulumi.test.yaml");
     assert.ok(r.ok);
-    assert.match(r.warnings[0] ?? "", /marsnorth/);
+    assert.ok(
+      r.warnings.some((w) => /region "marsnorth" is not a region b2b-dr knows/.test(w)),
+      r.warnings.join("\n"),
+    );
+  });
+
+  it("reads alertEmails from YAML lists, engine JSON and comma lists; warns when empty; refuses a bad address", () => {
+    for (const value of [["a@x.example", "b@x.example"], '["a@x.example","b@x.example"]', "a@x.example, b@x.example"]) {
+      const r = parseStackConfig({ ...base, "b2b-dr:alertEmails": value }, "Pulumi.test.yaml");
+      assert.ok(r.ok && r.config.alertEmails.join() === "a@x.example,b@x.example", JSON.stringify(value));
+      assert.deepStrictEqual(r.warnings, []);
+    }
+    const empty = parseStackConfig(base, "Pulumi.test.yaml");
+    assert.ok(empty.ok && empty.warnings.some((w) => /alertEmails is empty/.test(w)));
+    assertProblem(problems({ ...base, "b2b-dr:alertEmails": ["not-an-address"] }), {
+      path: "b2b-dr:alertEmails[0]",
+      message: /./,
+      fix: /e-mail addresses/,
+    });
+  });
+
+  it("validates the replication schedule and retry settings", () => {
+    const p = problems({
+      ...base,
+      "b2b-dr:replicationInterval": "0",
+      "b2b-dr:replicationRetryInterval": "20 seconds",
+      "b2b-dr:replicationFrequency": "Week",
+    });
+    assertProblem(p, { path: "b2b-dr:replicationInterval", value: "0", message: /./, fix: /1 to 1000/ });
+    assertProblem(p, { path: "b2b-dr:replicationRetryInterval", value: "20 seconds", message: /./, fix: /PT20S/ });
+    assertProblem(p, {
+      path: "b2b-dr:replicationFrequency",
+      value: "Week",
+      message: /./,
+      fix: /Second, Minute, Hour, Day/,
+    });
+    const ok = parseStackConfig(
+      { ...base, "b2b-dr:replicationInterval": "5", "b2b-dr:replicationRetryInterval": "PT1M" },
+      "x",
+    );
+    assert.ok(ok.ok && ok.config.replication.interval === 5 && ok.config.replication.retryInterval === "PT1M");
   });
 
   it("Pulumi.yaml declares every key, with the same type and description", () => {
@@ -92,7 +141,8 @@ describe("config", () => {
     assert.strictEqual(project.name, "b2b-dr");
     assert.deepStrictEqual(Object.keys(project.config), Object.keys(CONFIG_KEYS));
     for (const [key, spec] of Object.entries(CONFIG_KEYS)) {
-      assert.deepStrictEqual(project.config[key], { type: spec.type, description: spec.description }, key);
+      const items = spec.type === "array" ? { items: { type: "string" } } : {};
+      assert.deepStrictEqual(project.config[key], { type: spec.type, description: spec.description, ...items }, key);
     }
   });
 

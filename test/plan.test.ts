@@ -39,8 +39,23 @@ describe("npm run plan", function () {
     const out = tempDir();
     const { code, stdout, stderr } = await run(["--out", out]);
     assert.strictEqual(code, 0, stderr);
+    const workflows = ["as2", "edifact", "x12"].map(
+      (p) => `workflows/logic-b2bdr-prod-northeurope-${p}-replication.json`,
+    );
+    assert.deepStrictEqual(listFiles(path.join(out, "primary")), ["invokes.json", "outputs.json", "resources.json"]);
+    assert.deepStrictEqual(listFiles(path.join(out, "secondary")), [
+      "invokes.json",
+      "outputs.json",
+      "resources.json",
+      ...workflows,
+    ]);
+    const sent = JSON.parse(fs.readFileSync(path.join(out, "secondary", workflows[2]!), "utf8")) as Record<
+      string,
+      unknown
+    >;
+    assert.deepStrictEqual(Object.keys(sent), ["definition", "parameters", "state"]);
+    assert.strictEqual(sent.state, "Enabled");
     for (const stack of ["primary", "secondary"]) {
-      assert.deepStrictEqual(listFiles(path.join(out, stack)), ["invokes.json", "outputs.json", "resources.json"]);
       const resources = JSON.parse(fs.readFileSync(path.join(out, stack, "resources.json"), "utf8")) as Record<
         string,
         unknown

@@ -9,6 +9,7 @@ import { RenderError, prepareJobs, renderPair, renderStack } from "../plan/rende
 import { StackName, StackRender } from "../plan/types";
 import { planFiles } from "../plan/write";
 import { catalogCopy } from "./helpers";
+import { PHASES, Pair, pairFor } from "./renders";
 
 const MIRRORED = [
   "azure-native:logic:IntegrationAccountPartner",
@@ -19,7 +20,6 @@ const MIRRORED = [
 ];
 const REGIONAL_INPUTS = ["resourceGroupName", "integrationAccountName"];
 
-type Pair = Record<StackName, StackRender>;
 const renders: Partial<Record<DrPhase, Pair>> = {};
 let again: Pair;
 
@@ -40,7 +40,7 @@ describe("program (offline engine, both stacks)", function () {
   this.timeout(180_000);
 
   before(async () => {
-    for (const phase of ["normal", "failover", "failback"] as const) renders[phase] = await renderPair({ phase });
+    for (const phase of PHASES) renders[phase] = await pairFor(phase);
     again = await renderPair({ phase: "normal" });
   });
   const normal = () => renders.normal!;
@@ -106,7 +106,8 @@ describe("program (offline engine, both stacks)", function () {
       assert.ok(byType("azure-native:resources:ResourceGroup")[0]?.protect);
       assert.ok(byType("azure-native:logic:IntegrationAccount")[0]?.protect);
       for (const r of render.resources.filter((x) => x.type.startsWith("azure-native:"))) {
-        assert.strictEqual(r.parent, "b2b", `${r.name} is a child of the component`);
+        const component = /:(Workflow|Connection|ActionGroup|MetricAlert)$/.test(r.type) ? "replication" : "b2b";
+        assert.strictEqual(r.parent, component, `${r.name} is a child of its component`);
       }
       const ia = byType("azure-native:logic:IntegrationAccount")[0]!;
       assert.deepStrictEqual(ia.inputs.sku, { name: "Standard" });
@@ -153,7 +154,7 @@ describe("program (offline engine, both stacks)", function () {
         String(render.outputs.integrationAccountId),
         /^\/subscriptions\/0{8}-0{4}-0{4}-0{4}-0{12}\/resourceGroups\/rg-b2bdr-prod-\w+\/providers\/Microsoft\.Logic\/integrationAccounts\/ia-b2bdr-prod-\w+$/,
       );
-      assert.deepStrictEqual(m.workflows, { replication: [], business: [] });
+      assert.deepStrictEqual((m.workflows as { business: unknown }).business, []);
       const agreements = m.agreements as { name: string; protocol: string; controlNumbers?: Record<string, unknown> }[];
       assert.deepStrictEqual(
         agreements.map((a) => [a.name, a.protocol, a.controlNumbers && Object.keys(a.controlNumbers).sort()]),
@@ -170,6 +171,7 @@ describe("program (offline engine, both stacks)", function () {
   it("exports the callback URL as a secret, and only it", () => {
     for (const render of Object.values(normal())) {
       assert.deepStrictEqual(render.secretOutputNames, ["integrationAccountCallbackUrl"]);
+      assert.ok(!render.secretOutputNames.includes("drManifest"));
       assert.strictEqual(render.outputs.integrationAccountCallbackUrl, "[secret]");
     }
   });
@@ -242,11 +244,22 @@ describe("program: config variations and refusals", function () {
   });
 
   it("warns on the Free SKU (no SLA)", async () => {
-    const render = await renderStack(job("secondary", { "b2b-dr:integrationAccountSku": "Free" }));
+    const render = await renderStack(job("primary", { "b2b-dr:integrationAccountSku": "Free" }));
     assert.ok(
       render.warnings.some((w) => /Free integration-account tier has no SLA/.test(w)),
       render.warnings.join("\n"),
     );
+  });
+
+  it("tells the deployment order when the secondary is deployed before the primary has outputs", async () => {
+    await assert.rejects(renderStack(job("secondary", {})), (e: unknown) => {
+      assert.ok(e instanceof RenderError && e.userError);
+      assert.match(
+        e.message,
+        /organization\/b2b-dr\/primary has no output integrationAccountId yet.*Run `pulumi up` on the primary stack first/,
+      );
+      return true;
+    });
   });
 
   it("refuses an invalid catalog inside the program before registering anything", async () => {

@@ -15,6 +15,7 @@ import type {
   CertificateArtifact,
   MapArtifact,
   Partner,
+  Protocol,
   SchemaArtifact,
   SettingsOverride,
 } from "./model";
@@ -22,6 +23,7 @@ import { ALL_QUALIFIERS, MAX_IDENTITY_LENGTH, QUALIFIERS_BY_PROTOCOL } from "./q
 import {
   AgreementsFile,
   ArtifactsFile,
+  PROTOCOLS,
   PartnersFile,
   agreementsFileSchema,
   artifactsFileSchema,
@@ -33,6 +35,11 @@ import { YamlSource } from "./yamlFile";
 
 export * from "./model";
 export { buildAgreementContent, generatedControlNumbers } from "./agreements";
+
+/** Protocols the catalog's agreements use, in the order X12, EDIFACT, AS2. */
+export function protocolsInUse(catalog: Pick<Catalog, "agreements">): Protocol[] {
+  return PROTOCOLS.filter((p) => catalog.agreements.some((a) => a.protocol === p));
+}
 
 export const CATALOG_FILES = { partners: "partners.yaml", artifacts: "artifacts.yaml", agreements: "agreements.yaml" } as const;
 
