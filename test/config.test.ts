@@ -167,3 +167,10 @@ describe("config", () => {
     assert.strictEqual(secondary.drPhase, "normal");
   });
 });
+
+describe("README", () => {
+  it("documents every config key in the configuration reference", () => {
+    const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
+    for (const key of Object.keys(CONFIG_KEYS)) assert.match(readme, new RegExp(`^\\| \`${key}\` +\\|`, "m"), key);
+  });
+});
