@@ -30,6 +30,7 @@ export = async () => {
   const phase = config.drPhase ?? (await peer.drPhase());
   const state = phaseState(phase);
 
+  const client = authorization.getClientConfigOutput();
   const site = new MirroredIntegrationAccount("b2b", {
     role: config.role,
     scope: { environment: config.environment, region: config.region },
@@ -38,9 +39,10 @@ export = async () => {
     protect: config.protect,
     lock: config.lock,
     callbackUrlNotAfter: config.callbackUrlNotAfter,
+    subscriptionId: client.subscriptionId,
+    active: state.activeRole === config.role,
   });
 
-  const client = authorization.getClientConfigOutput();
   const self = { role: config.role, id: site.integrationAccountId, callbackUrl: site.callbackUrl };
   const plan = replicationPlan(config.role, state);
   const protocols = protocolsInUse(catalog);
@@ -87,7 +89,7 @@ export = async () => {
       integrationAccountId: site.integrationAccountId,
       integrationAccountName: site.integrationAccountName,
       catalog,
-      workflows: { replication: replication?.workflowNames ?? [], business: [] },
+      workflows: { replication: replication?.workflowNames ?? [], business: site.businessWorkflowNames },
     }),
     /** Worst-case minutes the target account lags the source while this stack's replication runs. */
     replicationRpoMinutes:

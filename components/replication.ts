@@ -11,20 +11,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as logic from "@pulumi/azure-native/logic";
 import * as monitor from "@pulumi/azure-native/monitor";
-import * as web from "@pulumi/azure-native/web";
 import type { Protocol } from "./catalog/schema";
 import type { Role } from "./config";
 import * as naming from "./naming";
-import { ConnectionBinding, RetryPolicy } from "./workflows/definition";
+import { AccountRef, accountConnection, binding } from "./connections";
+import { RetryPolicy } from "./workflows/definition";
 import { REPLICATION_OPERATIONS, ReplicationSchedule, replicationDefinition } from "./workflows/replication";
 
-/** An integration account as replication sees it. */
-export interface AccountRef {
-  readonly role: Role;
-  readonly id: pulumi.Input<string>;
-  /** The account's callback (SAS) URL; kept secret end to end. */
-  readonly callbackUrl: pulumi.Input<string>;
-}
+export type { AccountRef } from "./connections";
 
 export interface ReplicationArgs {
   /** Required. This stack's environment and region: where the connections and workflows live. */
@@ -59,15 +53,6 @@ export function connectionKey(protocol: Protocol, role: Role): string {
   return `${REPLICATION_OPERATIONS[protocol].api}-${role}`;
 }
 
-/** The managed API id, built with the WORKFLOW's region (reference/azure-b2b-dr.md §4). */
-export function managedApiId(
-  subscriptionId: pulumi.Input<string>,
-  region: string,
-  protocol: Protocol,
-): pulumi.Output<string> {
-  return pulumi.interpolate`/subscriptions/${subscriptionId}/providers/Microsoft.Web/locations/${region}/managedApis/${REPLICATION_OPERATIONS[protocol].api}`;
-}
-
 /** Azure Monitor metrics of a Consumption workflow that mean "replication is broken". */
 export const ALERT_METRICS = [
   { metric: "RunsFailed", purpose: "runs-failed", description: "a replication run failed" },
@@ -87,23 +72,18 @@ export class Replication extends pulumi.ComponentResource {
 
     const connection = (protocol: Protocol, account: AccountRef) => {
       const key = connectionKey(protocol, account.role);
-      const connectionName = naming.connectionName(args.scope, key);
-      return new web.Connection(
+      const api = REPLICATION_OPERATIONS[protocol].api;
+      return accountConnection(
         `${name}-${key}`,
         {
+          scope: args.scope,
           resourceGroupName: args.resourceGroupName,
-          location: region,
-          connectionName,
-          properties: {
-            displayName: connectionName,
-            api: { id: managedApiId(args.subscriptionId, region, protocol) },
-            parameterValues: {
-              integrationAccountId: account.id,
-              integrationAccountUrl: pulumi.secret(account.callbackUrl),
-            },
-          },
+          subscriptionId: args.subscriptionId,
+          api,
+          purpose: key,
+          account,
         },
-        { parent: this },
+        this,
       );
     };
 
@@ -131,11 +111,8 @@ export class Replication extends pulumi.ComponentResource {
       const target = connection(protocol, args.target);
       const sourceKey = connectionKey(protocol, args.source.role);
       const targetKey = connectionKey(protocol, args.target.role);
-      const binding = (c: web.Connection): ConnectionBinding<pulumi.Output<string>> => ({
-        id: managedApiId(args.subscriptionId, region, protocol),
-        connectionId: c.id,
-        connectionName: c.name,
-      });
+      const api = REPLICATION_OPERATIONS[protocol].api;
+      const bind = (c: typeof source) => binding(c, args.subscriptionId, region, api);
       const purpose = `${REPLICATION_OPERATIONS[protocol].api}-replication`;
       const workflowName = naming.workflowName(args.scope, purpose);
       const workflow = new logic.Workflow(
@@ -152,7 +129,7 @@ export class Replication extends pulumi.ComponentResource {
             schedule: args.schedule,
             retryPolicy: args.retryPolicy,
           }),
-          parameters: { $connections: { value: { [sourceKey]: binding(source), [targetKey]: binding(target) } } },
+          parameters: { $connections: { value: { [sourceKey]: bind(source), [targetKey]: bind(target) } } },
         },
         { parent: this, protect: args.protect ?? false },
       );

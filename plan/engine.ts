@@ -252,6 +252,14 @@ export function createMocks(
           known.add(value);
           return { value };
         }
+        case "azure-native:logic:listWorkflowTriggerCallbackUrl": {
+          const workflow = String(args.inputs.workflowName);
+          const trigger = String(args.inputs.triggerName);
+          const basePath = `https://mock.logic.invalid/workflows/${workflow}/triggers/${trigger}/paths/invoke`;
+          const value = `${basePath}?api-version=2019-05-01&sp=%2Ftriggers%2F${trigger}%2Frun&sv=1.0&sig=MOCKED-SAS-SIGNATURE`;
+          known.add(value);
+          return { value, basePath, method: "POST", relativePath: "", queries: { "api-version": "2019-05-01" } };
+        }
         default:
           throw new Error(`The offline engine does not implement the invoke ${args.token}; add it to plan/engine.ts.`);
       }

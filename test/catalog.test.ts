@@ -122,7 +122,7 @@ describe("catalog: bad input", () => {
     assertProblem(problemsOf(load(dir)), {
       file: "catalog/agreements.yaml",
       path: "agreements[1].guest.partner",
-      line: 25,
+      line: 26,
       value: "Northwnd",
       message: /not in partners.yaml/,
       fix: /Contoso, Fabrikam, Northwind/,
@@ -299,6 +299,52 @@ describe("catalog: bad input", () => {
     assert.deepStrictEqual([...files].sort(), ["agreements.yaml", "artifacts.yaml", "partners.yaml"]);
     assert.ok(problems.length >= 4, `${problems.length} problems`);
     for (const p of problems) assert.match(formatProblem(p), /^catalog\/\w+\.yaml:\d+ {2}\S+/);
+  });
+
+  it("reports business workflows that are not valid JSON definitions, or whose connections do not match", () => {
+    const dir = catalogCopy({
+      "workflows.yaml": (t) =>
+        t.replace("connections: [as2, x12]", "connections: [as2]") +
+        "  - { name: Broken_Name, file: workflows/broken.json }\n",
+      "workflows/broken.json": '{ "triggers": {',
+    });
+    const problems = problemsOf(load(dir));
+    assertProblem(problems, {
+      file: "catalog/workflows.yaml",
+      path: "workflows[0].connections",
+      value: ["as2"],
+      message: /references \$connections \["as2","x12"\]/,
+      fix: /as2, x12/,
+    });
+    assertProblem(problems, { path: "workflows[1].name", value: "Broken_Name", message: /not a workflow short name/ });
+    assertProblem(problems, { path: "workflows[1].file", message: /not valid JSON/ });
+  });
+
+  it("refuses a workflow definition that embeds a SAS signature", () => {
+    const dir = catalogCopy({
+      "workflows/as2-receive.json": (t) => t.replace('"path": "/decode",', '"path": "/decode?sig=abcdefghijklmnop",'),
+    });
+    assertProblem(problemsOf(load(dir)), { path: "workflows[0].file", message: /SAS signature/, fix: /parameters/ });
+  });
+
+  it("reports an mdnReceiptWorkflow that does not exist or is set on a non-AS2 agreement", () => {
+    const dir = catalogCopy({
+      "agreements.yaml": (t) =>
+        t
+          .replace("mdnReceiptWorkflow: as2-receive", "mdnReceiptWorkflow: as2-recieve")
+          .replace(
+            "    traffic: { peakMessagesPerMinute: 5 }\n",
+            "    traffic: { peakMessagesPerMinute: 5 }\n    mdnReceiptWorkflow: as2-receive\n",
+          ),
+    });
+    const problems = problemsOf(load(dir));
+    assertProblem(problems, {
+      path: "agreements[2].mdnReceiptWorkflow",
+      value: "as2-recieve",
+      message: /not in workflows.yaml/,
+      fix: /as2-receive/,
+    });
+    assertProblem(problems, { path: "agreements[1].mdnReceiptWorkflow", message: /non-AS2/ });
   });
 
   it("reports a catalog directory that does not exist", () => {

@@ -42,11 +42,14 @@ describe("npm run plan", function () {
     const workflows = ["as2", "edifact", "x12"].map(
       (p) => `workflows/logic-b2bdr-prod-northeurope-${p}-replication.json`,
     );
-    assert.deepStrictEqual(listFiles(path.join(out, "primary")), ["invokes.json", "outputs.json", "resources.json"]);
+    const files = ["invokes.json", "outputs.json", "resources.json"];
+    assert.deepStrictEqual(listFiles(path.join(out, "primary")), [
+      ...files,
+      "workflows/logic-b2bdr-prod-westeurope-as2-receive.json",
+    ]);
     assert.deepStrictEqual(listFiles(path.join(out, "secondary")), [
-      "invokes.json",
-      "outputs.json",
-      "resources.json",
+      ...files,
+      "workflows/logic-b2bdr-prod-northeurope-as2-receive.json",
       ...workflows,
     ]);
     const sent = JSON.parse(fs.readFileSync(path.join(out, "secondary", workflows[2]!), "utf8")) as Record<
@@ -102,7 +105,7 @@ describe("npm run plan", function () {
     const { code, stderr, stdout } = await run(["--catalog", catalog, "--out", out]);
     assert.strictEqual(code, 1);
     assert.match(stderr, /3 problems in the b2b-dr input/);
-    assert.match(stderr, /agreements\.yaml:25 {2}agreements\[1\]\.guest = "ZZZ:NORTHWIND"/);
+    assert.match(stderr, /agreements\.yaml:26 {2}agreements\[1\]\.guest = "ZZZ:NORTHWIND"/);
     assert.match(stderr, /partners\.yaml:\d+ {2}partners\[2\]\.identities\[0\]\.qualifier = "QQ"/);
     assert.match(
       stderr,

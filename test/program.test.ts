@@ -106,7 +106,7 @@ describe("program (offline engine, both stacks)", function () {
       assert.ok(byType("azure-native:resources:ResourceGroup")[0]?.protect);
       assert.ok(byType("azure-native:logic:IntegrationAccount")[0]?.protect);
       for (const r of render.resources.filter((x) => x.type.startsWith("azure-native:"))) {
-        const component = /:(Workflow|Connection|ActionGroup|MetricAlert)$/.test(r.type) ? "replication" : "b2b";
+        const component = r.name.startsWith("replication-") ? "replication" : "b2b";
         assert.strictEqual(r.parent, component, `${r.name} is a child of its component`);
       }
       const ia = byType("azure-native:logic:IntegrationAccount")[0]!;
@@ -154,7 +154,9 @@ describe("program (offline engine, both stacks)", function () {
         String(render.outputs.integrationAccountId),
         /^\/subscriptions\/0{8}-0{4}-0{4}-0{4}-0{12}\/resourceGroups\/rg-b2bdr-prod-\w+\/providers\/Microsoft\.Logic\/integrationAccounts\/ia-b2bdr-prod-\w+$/,
       );
-      assert.deepStrictEqual((m.workflows as { business: unknown }).business, []);
+      assert.deepStrictEqual((m.workflows as { business: unknown }).business, [
+        `logic-b2bdr-prod-${String(render.outputs.region)}-as2-receive`,
+      ]);
       const agreements = m.agreements as { name: string; protocol: string; controlNumbers?: Record<string, unknown> }[];
       assert.deepStrictEqual(
         agreements.map((a) => [a.name, a.protocol, a.controlNumbers && Object.keys(a.controlNumbers).sort()]),
@@ -190,18 +192,65 @@ describe("program (offline engine, both stacks)", function () {
     }
   });
 
-  it("makes only the two known invokes, each against its own stack's account", () => {
+  it("makes only the known invokes, each against its own stack's resources", () => {
     for (const pair of Object.values(renders)) {
       for (const render of Object.values(pair)) {
         assert.deepStrictEqual(
           render.invokes.map((i) => i.token),
-          ["azure-native:authorization:getClientConfig", "azure-native:logic:listIntegrationAccountCallbackUrl"],
+          [
+            "azure-native:authorization:getClientConfig",
+            "azure-native:logic:listIntegrationAccountCallbackUrl",
+            "azure-native:logic:listWorkflowTriggerCallbackUrl",
+          ],
         );
         assert.deepStrictEqual(render.invokes[1]!.args, {
           integrationAccountName: render.outputs.integrationAccountName,
           resourceGroupName: render.outputs.resourceGroupName,
         });
+        assert.deepStrictEqual(render.invokes[2]!.args, {
+          resourceGroupName: render.outputs.resourceGroupName,
+          triggerName: "manual",
+          workflowName: `logic-b2bdr-prod-${String(render.outputs.region)}-as2-receive`,
+        });
       }
+    }
+  });
+
+  it("deploys the business workflows in both regions, linked to the region's account, enabled in the active region only", () => {
+    for (const [phase, pair] of Object.entries(renders) as [DrPhase, Pair][]) {
+      for (const render of Object.values(pair)) {
+        const wf = render.resources.find((r) => r.name === "b2b-workflow-as2-receive");
+        assert.ok(wf, `${render.stack} ${phase}`);
+        assert.deepStrictEqual(wf.inputs.integrationAccount, { id: render.outputs.integrationAccountId });
+        const active = render.outputs.activeRegion === render.outputs.region;
+        assert.strictEqual(wf.inputs.state, active ? "Enabled" : "Disabled", `${render.stack} ${phase}`);
+        const bindings = (
+          wf.inputs.parameters as { $connections: { value: Record<string, { connectionName: string }> } }
+        ).$connections.value;
+        assert.deepStrictEqual(Object.keys(bindings).sort(), ["as2", "x12"]);
+        for (const api of ["as2", "x12"]) {
+          const conn = render.resources.find((r) => r.inputs.connectionName === bindings[api]!.connectionName)!;
+          const props = conn.inputs.properties as { parameterValues: Record<string, string> };
+          assert.strictEqual(props.parameterValues.integrationAccountId, render.outputs.integrationAccountId);
+        }
+      }
+      const receiving = Object.values(pair).filter(
+        (r) => r.resources.find((x) => x.name === "b2b-workflow-as2-receive")?.inputs.state === "Enabled",
+      );
+      assert.strictEqual(receiving.length, 1, `exactly one region receives in ${phase}`);
+    }
+  });
+
+  it("points the AS2 MDN receipt URL at each region's own workflow, as a secret", () => {
+    for (const render of Object.values(normal())) {
+      const as2 = render.resources.find((r) => r.name === "b2b-agreement-Contoso-Fabrikam-AS2")!;
+      assert.ok(as2.secretInputs.includes("content"));
+      const mdn = (
+        as2.inputs.content as { aS2: { sendAgreement: { protocolSettings: { mdnSettings: Record<string, unknown> } } } }
+      ).aS2.sendAgreement.protocolSettings.mdnSettings;
+      assert.strictEqual(mdn.receiptDeliveryUrl, "[secret]");
+      assert.strictEqual(mdn.sendMDNAsynchronously, true);
+      assert.ok(as2.dependsOn.includes("b2b-workflow-as2-receive"));
     }
   });
 

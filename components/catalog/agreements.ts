@@ -64,10 +64,19 @@ export interface AgreementContent {
   readonly aS2?: { readonly receiveAgreement: OneWay; readonly sendAgreement: OneWay };
 }
 
-function oneWay(agreement: AgreementSpec, direction: Direction): OneWay {
+/** Values that differ per region, filled in by the stack that declares the agreement. */
+export interface RegionalValues {
+  /** AS2: this region's callback URL of the `mdnReceiptWorkflow` (a secret). */
+  readonly receiptDeliveryUrl?: string;
+}
+
+function oneWay(agreement: AgreementSpec, direction: Direction, regional: RegionalValues): OneWay {
   const host = agreement.host.identity;
   const guest = agreement.guest.identity;
   const settings: Record<string, unknown> = { ...directionSettings(agreement, direction) };
+  if (direction === "send" && regional.receiptDeliveryUrl !== undefined) {
+    settings.mdnSettings = { ...(settings.mdnSettings as object), receiptDeliveryUrl: regional.receiptDeliveryUrl };
+  }
   if (agreement.protocol !== "AS2") settings.schemaReferences = agreement.schemaReferences;
   return {
     // Receive: the guest sends to us; send: we send to the guest.
@@ -78,11 +87,11 @@ function oneWay(agreement: AgreementSpec, direction: Direction): OneWay {
 }
 
 /** The complete agreement `content`, keys sorted. */
-export function buildAgreementContent(agreement: AgreementSpec): AgreementContent {
+export function buildAgreementContent(agreement: AgreementSpec, regional: RegionalValues = {}): AgreementContent {
   return canonical({
     [CONTENT_KEY[agreement.protocol]]: {
-      receiveAgreement: oneWay(agreement, "receive"),
-      sendAgreement: oneWay(agreement, "send"),
+      receiveAgreement: oneWay(agreement, "receive", regional),
+      sendAgreement: oneWay(agreement, "send", regional),
     },
   });
 }

@@ -136,3 +136,54 @@ export function keyVaultIdProblem(id: string): string | undefined {
     ? undefined
     : "is not a Key Vault resource id (/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.KeyVault/vaults/<name>)";
 }
+
+export interface WorkflowFile {
+  readonly definition: Record<string, unknown>;
+  readonly requestTrigger: string | undefined;
+  /** `$connections` keys the definition references. */
+  readonly connectionKeys: readonly string[];
+}
+
+const CONNECTION_REF = /@parameters\('\$connections'\)\['([^']+)'\]/g;
+
+/** A Logic Apps workflow definition: JSON with `$schema`, `triggers` and `actions`, no embedded SAS URL. */
+export function checkWorkflowDefinition(text: string): FileCheck<WorkflowFile> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    return { ok: false, message: `is not valid JSON: ${(e as Error).message}`, fix: "fix the JSON (export the definition from the portal's code view)" };
+  }
+  const d = (parsed as { definition?: unknown })?.definition ?? parsed;
+  if (d === null || typeof d !== "object" || Array.isArray(d)) {
+    return { ok: false, message: "is not a JSON object", fix: "give the workflow definition object" };
+  }
+  const def = d as Record<string, unknown>;
+  const missing = ["$schema", "triggers", "actions"].filter((k) => def[k] === undefined);
+  if (missing.length > 0) {
+    return {
+      ok: false,
+      message: `is not a workflow definition: it lacks ${missing.join(", ")}`,
+      fix: "give the definition with $schema, triggers and actions (Azure refuses an empty definition)",
+    };
+  }
+  if (/sig=[^"&\s]{8,}/i.test(text)) {
+    return {
+      ok: false,
+      message: "contains what looks like a SAS signature (sig=...): a secret",
+      fix: "remove the URL; pass secrets as workflow parameters, never inside the definition",
+    };
+  }
+  const triggers = def.triggers as Record<string, { type?: string }>;
+  const requestTrigger = Object.entries(triggers).find(([, t]) => t?.type === "Request")?.[0];
+  const connectionKeys = [...new Set([...text.matchAll(CONNECTION_REF)].map((m) => m[1] ?? ""))].sort();
+  const params = def.parameters as Record<string, unknown> | undefined;
+  if (connectionKeys.length > 0 && params?.$connections === undefined) {
+    return {
+      ok: false,
+      message: "references $connections but does not declare it under parameters",
+      fix: 'declare "parameters": { "$connections": { "type": "Object", "defaultValue": {} } }',
+    };
+  }
+  return { ok: true, value: { definition: def, requestTrigger, connectionKeys } };
+}

@@ -5,12 +5,14 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { canonical } from "../json";
 import { InputError, Problem } from "../problems";
 import { nameProblem } from "../naming";
 import { controlNumberProblems, directionSettings } from "./agreements";
-import { checkCertificate, checkMap, checkXsd, keyVaultIdProblem } from "./files";
+import { checkCertificate, checkMap, checkWorkflowDefinition, checkXsd, keyVaultIdProblem } from "./files";
 import type {
   AgreementSpec,
+  BusinessWorkflow,
   Catalog,
   CertificateArtifact,
   MapArtifact,
@@ -25,11 +27,13 @@ import {
   ArtifactsFile,
   PROTOCOLS,
   PartnersFile,
+  WorkflowsFile,
   agreementsFileSchema,
   artifactsFileSchema,
   overrideSchema,
   partnersFileSchema,
   schemaReferenceSchemas,
+  workflowsFileSchema,
 } from "./schema";
 import { YamlSource } from "./yamlFile";
 
@@ -41,7 +45,15 @@ export function protocolsInUse(catalog: Pick<Catalog, "agreements">): Protocol[]
   return PROTOCOLS.filter((p) => catalog.agreements.some((a) => a.protocol === p));
 }
 
-export const CATALOG_FILES = { partners: "partners.yaml", artifacts: "artifacts.yaml", agreements: "agreements.yaml" } as const;
+export const CATALOG_FILES = {
+  partners: "partners.yaml",
+  artifacts: "artifacts.yaml",
+  agreements: "agreements.yaml",
+  workflows: "workflows.yaml",
+} as const;
+
+/** Name of the runbook's own marker session in each integration account (never an agreement name). */
+export const RUNBOOK_SESSION_PREFIX = "b2bdr-runbook";
 
 /** A certificate expiring within this many days draws a warning. */
 export const CERTIFICATE_WARNING_DAYS = 30;
@@ -85,13 +97,15 @@ export function loadCatalog(dir: string, options: LoadOptions = {}): Catalog {
   const partnersFile = read<PartnersFile>(CATALOG_FILES.partners, partnersFileSchema, false);
   const artifactsFile = read<ArtifactsFile>(CATALOG_FILES.artifacts, artifactsFileSchema, true);
   const agreementsFile = read<AgreementsFile>(CATALOG_FILES.agreements, agreementsFileSchema, false);
+  const workflowsFile = read<WorkflowsFile>(CATALOG_FILES.workflows, workflowsFileSchema, true);
+  const workflows = workflowsFile.data ? checkWorkflows(workflowsFile.data, workflowsFile.source, root, display, problems) : undefined;
 
   const partners = partnersFile.data && partnersFile.source ? checkPartners(partnersFile.data, partnersFile.source, problems) : undefined;
   const artifacts = artifactsFile.data ? checkArtifacts(artifactsFile.data, artifactsFile.source, root, display, problems, warnings) : undefined;
-  if (partners && artifacts && agreementsFile.data && agreementsFile.source) {
-    const agreements = checkAgreements(agreementsFile.data, agreementsFile.source, partners, artifacts, problems, warnings);
+  if (partners && artifacts && workflows && agreementsFile.data && agreementsFile.source) {
+    const agreements = checkAgreements(agreementsFile.data, agreementsFile.source, partners, artifacts, workflows, problems, warnings);
     const { schemas, maps, certificates } = artifacts;
-    if (problems.length === 0) return { dir: root, partners, schemas, maps, certificates, agreements, warnings };
+    if (problems.length === 0) return { dir: root, partners, schemas, maps, certificates, agreements, workflows, warnings };
   }
   throw new InputError(problems);
 }
@@ -238,11 +252,50 @@ function checkArtifacts(
   return { declaredSchemas: file.schemas.map((s) => s.name), schemas, maps, certificates };
 }
 
+function checkWorkflows(
+  file: WorkflowsFile,
+  source: YamlSource | undefined,
+  root: string,
+  display: (p: string) => string,
+  problems: Problem[],
+): BusinessWorkflow[] {
+  const out: BusinessWorkflow[] = [];
+  const seen = new Set<string>();
+  file.workflows.forEach((w, i) => {
+    const at = (...rest: PropertyKey[]) => ["workflows", i, ...rest];
+    if (!/^[a-z0-9][a-z0-9-]{0,39}$/.test(w.name)) {
+      problems.push(locate(source, at("name"), w.name, "is not a workflow short name", "use 1-40 lower-case letters, digits or '-' (it becomes part of logic-b2bdr-<env>-<region>-<name>)"));
+    } else if (seen.has(w.name) || /-replication$/.test(w.name)) {
+      problems.push(locate(source, at("name"), w.name, seen.has(w.name) ? "duplicates another workflow name" : "ends in -replication, which b2b-dr reserves for its replication workflows", "choose another name"));
+    }
+    seen.add(w.name);
+    const bytes = readRelative(root, w.file);
+    if (bytes === undefined) {
+      problems.push(locate(source, at("file"), w.file, `names a file that does not exist (${display(path.resolve(root, w.file))})`, "fix the path (relative to the catalog directory) or add the file"));
+      return;
+    }
+    const check = checkWorkflowDefinition(bytes.toString("utf8"));
+    if (!check.ok) return void problems.push(locate(source, at("file"), w.file, `${display(path.resolve(root, w.file))} ${check.message}`, check.fix));
+    const declared = new Set<string>(w.connections);
+    const undeclared = check.value.connectionKeys.filter((k) => !declared.has(k));
+    const unused = w.connections.filter((c) => !check.value.connectionKeys.includes(c));
+    if (undeclared.length > 0 || unused.length > 0) {
+      problems.push(
+        locate(source, at("connections"), w.connections, `does not match the definition, which references $connections ${JSON.stringify(check.value.connectionKeys)}`, `list exactly the connections the definition uses (${check.value.connectionKeys.join(", ") || "none"})`),
+      );
+      return;
+    }
+    out.push({ name: w.name, file: w.file, definition: canonical(check.value.definition), connections: w.connections, requestTrigger: check.value.requestTrigger });
+  });
+  return out;
+}
+
 function checkAgreements(
   file: AgreementsFile,
   source: YamlSource,
   partners: readonly Partner[],
   artifacts: Artifacts,
+  workflows: readonly BusinessWorkflow[],
   problems: Problem[],
   warnings: string[],
 ): AgreementSpec[] {
@@ -256,6 +309,21 @@ function checkAgreements(
   file.agreements.forEach((a, i) => {
     const at = (...rest: PropertyKey[]) => ["agreements", i, ...rest];
     let specOk = true;
+    if (a.name.toLowerCase().startsWith(RUNBOOK_SESSION_PREFIX)) {
+      problems.push(source.problem(at("name"), a.name, `starts with ${RUNBOOK_SESSION_PREFIX}, the prefix of the runbook's own sessions`, "choose another agreement name"));
+    }
+    if (a.mdnReceiptWorkflow !== undefined) {
+      const wf = workflows.find((w) => w.name === a.mdnReceiptWorkflow);
+      if (a.protocol !== "AS2") {
+        problems.push(source.problem(at("mdnReceiptWorkflow"), a.mdnReceiptWorkflow, "is set on a non-AS2 agreement; only AS2 has MDNs", "remove mdnReceiptWorkflow"));
+      } else if (wf === undefined || wf.requestTrigger === undefined) {
+        problems.push(
+          source.problem(at("mdnReceiptWorkflow"), a.mdnReceiptWorkflow, wf === undefined ? "names a workflow that is not in workflows.yaml" : "names a workflow without a Request trigger, which has no callback URL", `use one of: ${workflows.filter((w) => w.requestTrigger).map((w) => w.name).join(", ") || "(no workflow with a Request trigger)"}`),
+        );
+      } else if (a.send !== undefined && JSON.stringify(a.send).includes("receiptDeliveryUrl")) {
+        problems.push(source.problem(at("mdnReceiptWorkflow"), a.mdnReceiptWorkflow, "and send.mdnSettings.receiptDeliveryUrl are both set", "keep one: mdnReceiptWorkflow (regional, secret) or a fixed receiptDeliveryUrl"));
+      }
+    }
 
     for (const side of ["host", "guest"] as const) {
       const party = a[side];
@@ -324,6 +392,8 @@ function checkAgreements(
       schemaReferences,
       overrides,
       metadata: a.metadata,
+      peakMessagesPerMinute: a.traffic?.peakMessagesPerMinute,
+      mdnReceiptWorkflow: a.mdnReceiptWorkflow,
     };
     const overridePath = (direction: "receive" | "send", settingsPath: string) => {
       const [block, field] = settingsPath.split(".") as [string, string];
@@ -373,13 +443,13 @@ function as2Problems(spec: AgreementSpec, certificates: ReadonlyMap<string, Cert
         fix: "set mdnSettings.needMDN: true, or turn signMDN and sendMDNAsynchronously off",
       });
     }
-    if (direction === "send" && mdn.sendMDNAsynchronously && !mdn.receiptDeliveryUrl) {
+    if (direction === "send" && mdn.sendMDNAsynchronously && !mdn.receiptDeliveryUrl && spec.mdnReceiptWorkflow === undefined) {
       out.push({
         direction,
         path: "mdnSettings.sendMDNAsynchronously",
         value: true,
         message: "asks for an asynchronous MDN but gives no receiptDeliveryUrl to send it to",
-        fix: "set mdnSettings.receiptDeliveryUrl, or turn sendMDNAsynchronously off",
+        fix: "set mdnReceiptWorkflow (or mdnSettings.receiptDeliveryUrl), or turn sendMDNAsynchronously off",
       });
     }
     const signs = s.validationSettings.signMessage || mdn.signMDN;

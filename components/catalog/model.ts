@@ -76,6 +76,22 @@ export interface AgreementSpec {
     readonly send: SettingsOverride | undefined;
   };
   readonly metadata: Readonly<Record<string, string>> | undefined;
+  /** Peak outbound transaction sets per minute, for the failover bump; undefined when not given. */
+  readonly peakMessagesPerMinute: number | undefined;
+  /** AS2: business workflow receiving async MDNs (its regional callback URL becomes receiptDeliveryUrl). */
+  readonly mdnReceiptWorkflow: string | undefined;
+}
+
+/** A user's encode/decode workflow, deployed in both regions, enabled in the active one. */
+export interface BusinessWorkflow {
+  readonly name: string;
+  readonly file: string;
+  /** The parsed definition, keys sorted. */
+  readonly definition: Readonly<Record<string, unknown>>;
+  /** Managed connectors bound through `$connections`, to this region's account. */
+  readonly connections: readonly ("x12" | "edifact" | "as2")[];
+  /** Name of its Request trigger, if it has one (needed for a callback URL). */
+  readonly requestTrigger: string | undefined;
 }
 
 export interface Catalog {
@@ -86,6 +102,7 @@ export interface Catalog {
   readonly maps: readonly MapArtifact[];
   readonly certificates: readonly CertificateArtifact[];
   readonly agreements: readonly AgreementSpec[];
+  readonly workflows: readonly BusinessWorkflow[];
   /** Advice that does not stop a deployment (e.g. a duplicate check turned off). */
   readonly warnings: readonly string[];
 }

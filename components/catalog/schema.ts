@@ -91,9 +91,38 @@ export const agreementsFileSchema = z.strictObject({
       settings: z.unknown().optional(),
       receive: z.unknown().optional(),
       send: z.unknown().optional(),
+      /**
+       * Outbound traffic, for sizing the failover control-number bump. `peakMessagesPerMinute` counts
+       * transaction sets (the fastest counter) sent to this partner at peak.
+       */
+      traffic: z.strictObject({ peakMessagesPerMinute: z.number().min(0) }).optional(),
+      /**
+       * AS2: the business workflow (workflows.yaml) whose Request trigger receives this partner's
+       * asynchronous MDNs. Its callback URL differs per region and is a secret; it becomes
+       * `send.mdnSettings.receiptDeliveryUrl` in each region.
+       */
+      mdnReceiptWorkflow: z.string().min(1).optional(),
       metadata: metadata.optional(),
     }),
   ),
+});
+
+/** Managed connectors a business workflow may bind through `$connections` (to its region's account). */
+export const WORKFLOW_CONNECTIONS = ["x12", "edifact", "as2"] as const;
+
+export const workflowsFileSchema = z.strictObject({
+  workflows: z
+    .array(
+      z.strictObject({
+        /** Short name; the Azure name is `logic-b2bdr-<env>-<region>-<name>`. */
+        name: z.string(),
+        /** Workflow definition (Workflow Definition Language JSON), relative to the catalog. */
+        file: z.string().min(1),
+        /** Managed connectors the definition uses as `$connections['<api>']`. */
+        connections: z.array(z.enum(WORKFLOW_CONNECTIONS)).default([]),
+      }),
+    )
+    .default([]),
 });
 
 export const schemaReferenceSchemas = {
@@ -169,3 +198,4 @@ export const overrideSchema: Readonly<Record<Protocol, z.ZodType>> = {
 export type PartnersFile = z.infer<typeof partnersFileSchema>;
 export type ArtifactsFile = z.infer<typeof artifactsFileSchema>;
 export type AgreementsFile = z.infer<typeof agreementsFileSchema>;
+export type WorkflowsFile = z.infer<typeof workflowsFileSchema>;

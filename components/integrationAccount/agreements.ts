@@ -8,11 +8,41 @@ import * as logic from "@pulumi/azure-native/logic";
 import type * as inputs from "@pulumi/azure-native/types/input";
 import { AgreementSpec, buildAgreementContent } from "../catalog";
 import { ArtifactContext, artifactLogicalName, artifactOptions } from "./context";
+import type { DeclaredWorkflow } from "./workflows";
 
 export interface AgreementDependencies {
   readonly partners: ReadonlyMap<string, pulumi.Resource>;
   readonly schemas: ReadonlyMap<string, pulumi.Resource>;
   readonly certificates: ReadonlyMap<string, pulumi.Resource>;
+  /** This region's business workflows (an AS2 agreement's MDN receipt URL is one's callback URL). */
+  readonly workflows: ReadonlyMap<string, DeclaredWorkflow>;
+}
+
+/**
+ * The agreement content for this region: plain, or (AS2 with `mdnReceiptWorkflow`) with this
+ * region's workflow callback URL as the MDN receipt URL, which makes the content a secret.
+ */
+function regionalContent(
+  ctx: ArtifactContext,
+  agreement: AgreementSpec,
+  workflows: ReadonlyMap<string, DeclaredWorkflow>,
+): pulumi.Input<inputs.logic.AgreementContentArgs> {
+  // The settings are compile-checked against the SDK types in catalog/defaults.ts.
+  const build = (receiptDeliveryUrl?: string) =>
+    buildAgreementContent(agreement, { receiptDeliveryUrl }) as inputs.logic.AgreementContentArgs;
+  const receiver = agreement.mdnReceiptWorkflow === undefined ? undefined : workflows.get(agreement.mdnReceiptWorkflow);
+  if (receiver === undefined || receiver.spec.requestTrigger === undefined) return build();
+  const url = logic
+    .listWorkflowTriggerCallbackUrlOutput(
+      {
+        resourceGroupName: ctx.resourceGroupName,
+        workflowName: receiver.resource.name,
+        triggerName: receiver.spec.requestTrigger,
+      },
+      { parent: ctx.parent },
+    )
+    .apply((r) => r.value);
+  return pulumi.secret(url).apply((u) => build(u));
 }
 
 /** Names of the catalog certificates an agreement's settings refer to. */
@@ -44,6 +74,10 @@ export function declareAgreements(
         agreement.schemaReferences.map((r) => r.schemaName ?? ""),
       ),
       ...pick(deps.certificates, certificatesOf(agreement)),
+      ...pick(
+        new Map([...deps.workflows].map(([k, w]) => [k, w.resource])),
+        agreement.mdnReceiptWorkflow ? [agreement.mdnReceiptWorkflow] : [],
+      ),
     ];
     out.set(
       agreement.name,
@@ -58,8 +92,7 @@ export function declareAgreements(
           guestPartner: agreement.guest.partner,
           hostIdentity: agreement.host.identity,
           guestIdentity: agreement.guest.identity,
-          // The settings are compile-checked against the SDK types in catalog/defaults.ts.
-          content: buildAgreementContent(agreement) as inputs.logic.AgreementContentArgs,
+          content: regionalContent(ctx, agreement, deps.workflows),
           metadata: agreement.metadata,
         },
         artifactOptions(ctx, dependsOn),

@@ -20,6 +20,7 @@ import { ArtifactContext } from "./context";
 import { declareMaps } from "./maps";
 import { declarePartners } from "./partners";
 import { declareSchemas } from "./schemas";
+import { declareBusinessWorkflows } from "./workflows";
 
 export interface MirroredIntegrationAccountArgs {
   /** Required. Which side of the pair this is; selects the region's Key Vault for private keys. */
@@ -48,6 +49,13 @@ export interface MirroredIntegrationAccountArgs {
    * @default Azure's default expiry
    */
   readonly callbackUrlNotAfter?: string;
+  /** Required. Subscription of the managed API ids of the business workflows' connections. */
+  readonly subscriptionId: pulumi.Input<string>;
+  /**
+   * Required. Whether this region receives partner traffic: its business workflows are enabled
+   * only then.
+   */
+  readonly active: boolean;
 }
 
 export class MirroredIntegrationAccount extends pulumi.ComponentResource {
@@ -63,6 +71,8 @@ export class MirroredIntegrationAccount extends pulumi.ComponentResource {
   readonly maps: ReadonlyMap<string, logic.IntegrationAccountMap>;
   readonly certificates: ReadonlyMap<string, logic.IntegrationAccountCertificate>;
   readonly agreements: ReadonlyMap<string, logic.IntegrationAccountAgreement>;
+  /** Azure names of the business workflows, in catalog order. */
+  readonly businessWorkflowNames: readonly string[];
 
   constructor(name: string, args: MirroredIntegrationAccountArgs, opts?: pulumi.ComponentResourceOptions) {
     super("b2b-dr:integration:MirroredIntegrationAccount", name, {}, opts);
@@ -133,10 +143,25 @@ export class MirroredIntegrationAccount extends pulumi.ComponentResource {
     this.schemas = declareSchemas(ctx, args.catalog.schemas);
     this.maps = declareMaps(ctx, args.catalog.maps);
     this.certificates = declareCertificates(ctx, args.catalog.certificates);
+    const workflows = declareBusinessWorkflows(
+      {
+        parent: this,
+        prefix: name,
+        scope: args.scope,
+        resourceGroupName: this.resourceGroup.name,
+        subscriptionId: args.subscriptionId,
+        account: { role: args.role, id: this.integrationAccount.id, callbackUrl: this.callbackUrl },
+        enabled: args.active,
+        dependsOn: [this.integrationAccount],
+      },
+      args.catalog.workflows,
+    );
+    this.businessWorkflowNames = [...workflows.values()].map((w) => w.workflowName);
     this.agreements = declareAgreements(ctx, args.catalog.agreements, {
       partners: this.partners,
       schemas: this.schemas,
       certificates: this.certificates,
+      workflows,
     });
 
     this.registerOutputs({

@@ -1,0 +1,79 @@
+/**
+ * API connections (`Microsoft.Web/connections`) of the managed B2B connectors to an integration
+ * account, shared by replication and business workflows. A connection lives in its workflow's region
+ * and carries the account's id and its callback (SAS) URL, which stays a secret.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as web from "@pulumi/azure-native/web";
+import type { Role } from "./config";
+import * as naming from "./naming";
+import type { ConnectionBinding } from "./workflows/definition";
+
+export type ManagedApi = "x12" | "edifact" | "as2";
+
+/** An integration account as a connection sees it. */
+export interface AccountRef {
+  readonly role: Role;
+  readonly id: pulumi.Input<string>;
+  /** The account's callback (SAS) URL; kept secret end to end. */
+  readonly callbackUrl: pulumi.Input<string>;
+}
+
+/** The managed API id, built with the WORKFLOW's region (reference/azure-b2b-dr.md §4). */
+export function managedApiId(
+  subscriptionId: pulumi.Input<string>,
+  region: string,
+  api: ManagedApi,
+): pulumi.Output<string> {
+  return pulumi.interpolate`/subscriptions/${subscriptionId}/providers/Microsoft.Web/locations/${region}/managedApis/${api}`;
+}
+
+export interface AccountConnectionArgs {
+  readonly scope: naming.NameScope;
+  readonly resourceGroupName: pulumi.Input<string>;
+  readonly subscriptionId: pulumi.Input<string>;
+  readonly api: ManagedApi;
+  /** Suffix of the Azure name, e.g. `x12-primary`. */
+  readonly purpose: string;
+  readonly account: AccountRef;
+}
+
+/** One connection of a managed B2B connector to `args.account`, in the scope's region. */
+export function accountConnection(
+  logicalName: string,
+  args: AccountConnectionArgs,
+  parent: pulumi.Resource,
+): web.Connection {
+  const connectionName = naming.connectionName(args.scope, args.purpose);
+  return new web.Connection(
+    logicalName,
+    {
+      resourceGroupName: args.resourceGroupName,
+      location: args.scope.region,
+      connectionName,
+      properties: {
+        displayName: connectionName,
+        api: { id: managedApiId(args.subscriptionId, args.scope.region, args.api) },
+        parameterValues: {
+          integrationAccountId: args.account.id,
+          integrationAccountUrl: pulumi.secret(args.account.callbackUrl),
+        },
+      },
+    },
+    { parent },
+  );
+}
+
+/** The workflow parameter binding of a connection: `$connections.value[<key>]`. */
+export function binding(
+  connection: web.Connection,
+  subscriptionId: pulumi.Input<string>,
+  region: string,
+  api: ManagedApi,
+): ConnectionBinding<pulumi.Output<string>> {
+  return {
+    id: managedApiId(subscriptionId, region, api),
+    connectionId: connection.id,
+    connectionName: connection.name,
+  };
+}
