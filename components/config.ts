@@ -212,6 +212,26 @@ export const CONFIG_KEYS = {
     description: "Base interval of the replication action's retries, as an ISO 8601 duration. Default: PT20S.",
     fix: "use an ISO 8601 duration such as PT20S, PT1M or PT1H",
   },
+  failoverDecisionMinutes: {
+    schema: int.pipe(z.number().min(0).max(1440)).default(15),
+    type: "integer",
+    description:
+      "Minutes from the loss of the primary to the failover (detection and decision); part of the control-number bump. Default: 15.",
+    fix: "use a whole number of minutes from 0 to 1440",
+  },
+  bumpSafetyFactor: {
+    schema: int.pipe(z.number().min(1).max(100)).default(2),
+    type: "integer",
+    description: "Safety factor applied to the computed control-number bump. Default: 2.",
+    fix: "use a whole number from 1 to 100",
+  },
+  bumpMinimum: {
+    schema: int.pipe(z.number().min(100).max(100_000_000)).default(100),
+    type: "integer",
+    description:
+      "Smallest control-number bump, whatever the traffic; Microsoft's example bump (+100) is the lowest allowed. Default: 100.",
+    fix: "use a whole number of at least 100 (Microsoft's example bump)",
+  },
   alertEmails: {
     schema: list(z.email()).default([]),
     type: "array",
@@ -244,6 +264,11 @@ export interface StackConfig {
     readonly retryInterval: string;
   };
   readonly alertEmails: readonly string[];
+  readonly bump: {
+    readonly decisionMinutes: number;
+    readonly safetyFactor: number;
+    readonly minimum: number;
+  };
 }
 
 const configSchema = z.strictObject(
@@ -335,6 +360,7 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, file: s
         retryInterval: c.replicationRetryInterval,
       },
       alertEmails: c.alertEmails,
+      bump: { decisionMinutes: c.failoverDecisionMinutes, safetyFactor: c.bumpSafetyFactor, minimum: c.bumpMinimum },
     },
   };
 }

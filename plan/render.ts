@@ -37,7 +37,7 @@ interface StackFile {
 }
 
 /** Reads `Pulumi.<stack>.yaml`; secure values (ciphertext) become `[secret]` placeholders. */
-function readStackFile(projectDir: string, stack: StackName, problems: Problem[]): StackFile | undefined {
+export function readStackFile(projectDir: string, stack: StackName, problems: Problem[]): StackFile | undefined {
   const file = `Pulumi.${stack}.yaml`;
   let text: string;
   try {

@@ -43,6 +43,7 @@ describe("config", () => {
         retryInterval: "PT20S",
       },
       alertEmails: [],
+      bump: { decisionMinutes: 15, safetyFactor: 2, minimum: 100 },
     });
   });
 

@@ -1,0 +1,411 @@
+/**
+ * The runbook CLI end to end: the real command, the real Azure SDK client, against a local HTTPS
+ * ARM stand-in on 127.0.0.1 whose self-signed certificate is trusted through NODE_EXTRA_CA_CERTS.
+ * There is no Pulumi CLI here, so the runbook prints the pulumi commands and the test plays them
+ * (switching to the outputs of the next phase, and deploying its workflow states).
+ */
+import * as assert from "assert";
+import { spawn } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import type { DrPhase, Role } from "../components/config";
+import { StackRender } from "../plan/types";
+import { FakeAzure, TOKEN } from "./arm/fakeAzure";
+import { PROJECT_DIR, tempDir } from "./helpers";
+import { Pair, pairFor } from "./renders";
+
+const X12 = "Contoso-Fabrikam-X12";
+const EDI = "Contoso-Northwind-EDIFACT";
+/** The sample's computed bumps: peak × (RPO 7 min + decision 15 min) × safety 2. */
+const BUMP = { [X12]: 20 * 22 * 2, [EDI]: 5 * 22 * 2 };
+const SESSIONS = [`${X12}-ICN`, `${X12}-GCN`, `${X12}-TSCN`, `${EDI}-ICN`];
+const bumpOf = (session: string) => (session.startsWith(X12) ? BUMP[X12] : BUMP[EDI]);
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+const pairs: Partial<Record<DrPhase, Pair>> = {};
+const files: Partial<Record<DrPhase, Record<Role, string>>> = {};
+
+function outputsArgs(phase: DrPhase): string[] {
+  return ["--primary-outputs", files[phase]!.primary, "--secondary-outputs", files[phase]!.secondary];
+}
+
+class Harness {
+  fake: FakeAzure;
+  url = "";
+  caFile = "";
+  close: () => Promise<void> = async () => undefined;
+  auditLog = path.join(tempDir(), "audit.jsonl");
+
+  constructor(phase: DrPhase = "normal") {
+    this.fake = new FakeAzure(pairs[phase]!);
+  }
+
+  async start(): Promise<this> {
+    const s = await this.fake.serve();
+    Object.assign(this, { url: s.url, caFile: s.caFile, close: s.close });
+    return this;
+  }
+
+  /** Seeds the primary's sessions and lets replication copy them. */
+  seed(values: Record<string, number> = {}): void {
+    for (const s of SESSIONS) this.fake.setSession("primary", s, values[s] ?? 1000);
+    this.fake.setSession("primary", `X12-ICN-${X12}-000000042`, 42);
+    this.fake.replicate();
+  }
+
+  run(args: string[], opts: { timeoutMs?: number } = {}): Promise<Run> {
+    const started = Date.now();
+    return new Promise((resolve, reject) => {
+      const child = spawn(
+        process.execPath,
+        [
+          "-r",
+          "ts-node/register/transpile-only",
+          path.join(PROJECT_DIR, "runbook/cli.ts"),
+          ...args,
+          "--arm-endpoint",
+          this.url,
+          "--audit-log",
+          this.auditLog,
+        ],
+        {
+          cwd: PROJECT_DIR,
+          env: {
+            ...process.env,
+            NODE_EXTRA_CA_CERTS: this.caFile,
+            AZURE_ACCESS_TOKEN: TOKEN,
+            TS_NODE_TRANSPILE_ONLY: "true",
+            PATH: "/usr/bin:/bin",
+          },
+          stdio: ["ignore", "pipe", "pipe"],
+        },
+      );
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+      child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+      const timer = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs ?? 60_000);
+      child.on("error", reject);
+      child.on("close", (code) => {
+        clearTimeout(timer);
+        resolve({ code, stdout, stderr, ms: Date.now() - started });
+      });
+    });
+  }
+
+  audit(): Record<string, unknown>[] {
+    return fs.existsSync(this.auditLog)
+      ? fs
+          .readFileSync(this.auditLog, "utf8")
+          .trim()
+          .split("\n")
+          .map((l) => JSON.parse(l) as Record<string, unknown>)
+      : [];
+  }
+
+  writes(role?: Role): string[] {
+    return this.fake.requests
+      .filter((r) => r.method !== "GET" && (role === undefined || r.role === role))
+      .map((r) => `${r.method} ${r.path}`);
+  }
+}
+
+const workflowState = (h: Harness, role: Role, name: string) =>
+  h.fake.accounts[role].workflows.get(name.toLowerCase())?.state;
+const manifestOf = (r: StackRender) =>
+  r.outputs.drManifest as { workflows: { replication: string[]; business: string[] } };
+
+describe("runbook CLI against a local HTTPS ARM", function () {
+  this.timeout(240_000);
+  let h: Harness;
+
+  before(async () => {
+    const dir = tempDir();
+    for (const phase of ["normal", "failover", "failback"] as const) {
+      pairs[phase] = await pairFor(phase);
+      files[phase] = {
+        primary: path.join(dir, `${phase}-primary.json`),
+        secondary: path.join(dir, `${phase}-secondary.json`),
+      };
+      for (const role of ["primary", "secondary"] as const)
+        fs.writeFileSync(files[phase]![role], JSON.stringify(pairs[phase]![role].outputs));
+    }
+  });
+  afterEach(async () => h?.close());
+
+  it("status: READY in normal once replicated; NOT READY (exit 1) when the primary answers 503", async () => {
+    h = await new Harness().start();
+    h.seed();
+    const ok = await h.run(["status", ...outputsArgs("normal")]);
+    assert.strictEqual(ok.code, 0, ok.stdout + ok.stderr);
+    assert.match(ok.stdout, /parity of agreements: 3 in both/);
+    assert.match(ok.stdout, /Contoso-Fabrikam-X12-ICN +1000 +1000 +0s/);
+    assert.match(ok.stdout, /Contoso-Fabrikam-X12 +primary 1, secondary 1, lag 0/);
+    assert.match(ok.stdout, /^READY$/m);
+    assert.deepStrictEqual(h.writes(), [], "status changes nothing");
+
+    h.fake.fault.primary = "503";
+    const down = await h.run(["status", ...outputsArgs("normal"), "--primary-timeout", "2", "--json"]);
+    assert.strictEqual(down.code, 1);
+    const result = JSON.parse(down.stdout) as { details: { ready: boolean }; errors: string[] };
+    assert.strictEqual(result.details.ready, false);
+    assert.ok(
+      result.errors.some((e) => /primary account reachable: HTTP 503/.test(e)),
+      result.errors.join("\n"),
+    );
+  });
+
+  it("failover: disables the primary and replication, bumps by the computed size, prints the pulumi commands; a second run changes nothing", async () => {
+    h = await new Harness().start();
+    h.seed({ [`${X12}-ICN`]: 5000 });
+    const first = await h.run(["failover", "--yes", ...outputsArgs("normal")]);
+    assert.strictEqual(first.code, 0, first.stdout + first.stderr);
+    for (const wf of manifestOf(pairs.normal!.primary).workflows.business)
+      assert.strictEqual(workflowState(h, "primary", wf), "Disabled");
+    for (const wf of manifestOf(pairs.normal!.secondary).workflows.replication)
+      assert.strictEqual(workflowState(h, "secondary", wf), "Disabled");
+    for (const s of SESSIONS) {
+      const before = s === `${X12}-ICN` ? 5000 : 1000;
+      assert.strictEqual(h.fake.controlNumber("secondary", s), before + bumpOf(s), s);
+      assert.strictEqual(h.fake.controlNumber("primary", s), before, "the primary is not bumped");
+    }
+    assert.match(first.stdout, /Contoso-Fabrikam-X12-ICN: 5000 -> 5880 {2}\(\+880\)/);
+    assert.match(
+      first.stdout,
+      /pulumi config set b2b-dr:drPhase failover --stack secondary\n\s+pulumi up --stack secondary/,
+    );
+    const bumps = h.audit().filter((e) => e.action === "bump");
+    assert.strictEqual(bumps.length, SESSIONS.length);
+    assert.deepStrictEqual((bumps[0]!.before as { ControlNumber: string }).ControlNumber, "1000");
+    assert.ok(h.audit().some((e) => e.action === "disable" && e.account === "primary"));
+
+    // The same command again (the operator has not run pulumi yet): no second bump.
+    const snapshot = SESSIONS.map((s) => h.fake.controlNumber("secondary", s));
+    const again = await h.run(["failover", "--yes", ...outputsArgs("normal")]);
+    assert.strictEqual(again.code, 0, again.stdout);
+    assert.match(again.stdout, /already bumped/);
+    assert.deepStrictEqual(
+      SESSIONS.map((s) => h.fake.controlNumber("secondary", s)),
+      snapshot,
+    );
+
+    // After the pulumi commands: recorded complete; then nothing to do at all.
+    h.fake.deploy(pairs.failover!);
+    const done = await h.run(["failover", "--yes", ...outputsArgs("failover")]);
+    assert.match(done.stdout, /Recorded as complete/);
+    const writesBefore = h.writes().length;
+    const idle = await h.run(["failover", "--yes", ...outputsArgs("failover")]);
+    assert.strictEqual(idle.code, 0);
+    assert.match(idle.stdout, /Failover 1 is complete.*Nothing to do/);
+    assert.strictEqual(h.writes().length, writesBefore, "a finished failover run again writes nothing");
+    assert.deepStrictEqual(
+      SESSIONS.map((s) => h.fake.controlNumber("secondary", s)),
+      snapshot,
+    );
+  });
+
+  it("failover goes on when the primary answers 503 or never answers (time-boxed)", async () => {
+    for (const mode of ["503", "hang"] as const) {
+      h = await new Harness().start();
+      h.seed();
+      h.fake.fault.primary = mode;
+      const r = await h.run(["failover", "--yes", "--primary-timeout", "1", ...outputsArgs("normal")]);
+      assert.strictEqual(r.code, 0, `${mode}: ${r.stdout}${r.stderr}`);
+      assert.match(r.stdout, mode === "hang" ? /warning: primary .*timed out/ : /warning: primary .*503/);
+      for (const s of SESSIONS)
+        assert.strictEqual(h.fake.controlNumber("secondary", s), 1000 + bumpOf(s), `${mode} ${s}`);
+      assert.ok(r.ms < 30_000, `${mode}: took ${r.ms} ms`);
+      await h.close();
+    }
+  });
+
+  it("failover --no-primary makes no call at all to the primary region", async () => {
+    h = await new Harness().start();
+    h.seed();
+    h.fake.requests.length = 0;
+    const r = await h.run(["failover", "--yes", "--no-primary", ...outputsArgs("normal")]);
+    assert.strictEqual(r.code, 0, r.stdout + r.stderr);
+    assert.deepStrictEqual(
+      h.fake.requests.filter((x) => x.role === "primary"),
+      [],
+    );
+    assert.ok(h.fake.requests.some((x) => x.role === "secondary"));
+  });
+
+  it("--dry-run changes nothing; without a terminal and without --yes it refuses before any call", async () => {
+    h = await new Harness().start();
+    h.seed();
+    const dry = await h.run(["failover", "--dry-run", ...outputsArgs("normal")]);
+    assert.strictEqual(dry.code, 0);
+    assert.match(dry.stdout, /Dry run: nothing was changed/);
+    assert.deepStrictEqual(h.writes(), []);
+    h.fake.requests.length = 0;
+    const refused = await h.run(["failover", ...outputsArgs("normal")]);
+    assert.strictEqual(refused.code, 2);
+    assert.match(refused.stderr, /no terminal to confirm on. Fix: pass --yes/);
+    assert.deepStrictEqual(h.fake.requests, [], "no Azure call");
+    const bad = await h.run(["bump", "--account", "tertiary", "--id", "x", ...outputsArgs("normal")]);
+    assert.strictEqual(bad.code, 2);
+    assert.match(bad.stderr, /argument 'tertiary' is invalid/);
+    assert.deepStrictEqual(h.fake.requests, [], "no Azure call");
+  });
+
+  it("respects bounds: refuses past the upper bound without rollover, wraps with a warning where rollover is allowed", async () => {
+    h = await new Harness().start();
+    h.seed({ [`${X12}-ICN`]: 999_999_500 });
+    const agreement = h.fake.accounts.secondary.artifacts.agreements.get(X12.toLowerCase())!;
+    const envelope = (
+      agreement.properties.content as {
+        x12: { sendAgreement: { protocolSettings: { envelopeSettings: Record<string, unknown> } } };
+      }
+    ).x12.sendAgreement.protocolSettings.envelopeSettings;
+    envelope.rolloverInterchangeControlNumber = false;
+    const refused = await h.run(["failover", "--yes", ...outputsArgs("normal")]);
+    assert.strictEqual(refused.code, 1);
+    assert.match(
+      refused.stdout,
+      /refused: Contoso-Fabrikam-X12-ICN: 999999500 \+ 880 = 1000000380 passes the upper bound 999999999 and rollover is off. Fix: raise the agreement's upper bound, or allow rollover/,
+    );
+    assert.deepStrictEqual(h.writes(), [], "nothing changed");
+
+    envelope.rolloverInterchangeControlNumber = true;
+    const wrapped = await h.run(["failover", "--yes", ...outputsArgs("normal")]);
+    assert.strictEqual(wrapped.code, 0, wrapped.stdout);
+    assert.match(
+      wrapped.stdout,
+      /warning: Contoso-Fabrikam-X12-ICN: 999999500 \+ 880 passes 999999999; it wraps to 381/,
+    );
+    // lower + (current + bump − lower) mod (upper − lower + 1) = 1 + 1000000379 mod 999999999
+    assert.strictEqual(h.fake.controlNumber("secondary", `${X12}-ICN`), 381);
+  });
+
+  it("a failure midway, then a rerun: every session bumped exactly once", async () => {
+    h = await new Harness().start();
+    h.seed();
+    h.fake.failSessionPutsAfter = 2;
+    const broken = await h.run(["failover", "--yes", ...outputsArgs("normal")]);
+    assert.strictEqual(broken.code, 1);
+    assert.match(broken.stdout, /failed: HTTP 500.*Run the command again to resume/);
+    const partial = SESSIONS.map((s) => h.fake.controlNumber("secondary", s));
+    assert.strictEqual(partial.filter((v) => v !== 1000).length, 2, `two sessions bumped: ${partial.join()}`);
+    h.fake.failSessionPutsAfter = undefined;
+    const rerun = await h.run(["failover", "--yes", ...outputsArgs("normal")]);
+    assert.strictEqual(rerun.code, 0, rerun.stdout);
+    for (const s of SESSIONS) assert.strictEqual(h.fake.controlNumber("secondary", s), 1000 + bumpOf(s), s);
+  });
+
+  it("fallback: reverse replication, stop accepting, catch up, bump the primary to max + bump, switch back, verify", async () => {
+    h = await new Harness().start();
+    h.seed();
+    await h.run(["failover", "--yes", ...outputsArgs("normal")]);
+    h.fake.deploy(pairs.failover!);
+    await h.run(["failover", "--yes", ...outputsArgs("failover")]);
+    // The secondary serves traffic for a while.
+    h.fake.send("secondary", `${X12}-ICN`, 7);
+
+    const step1 = await h.run(["fallback", "--yes", ...outputsArgs("failover")]);
+    assert.strictEqual(step1.code, 0, step1.stdout + step1.stderr);
+    assert.match(
+      step1.stdout,
+      /pulumi config set b2b-dr:drPhase failback --stack secondary\n\s+pulumi up --stack secondary\n\s+pulumi up --stack primary/,
+    );
+
+    // The operator ran them: reverse replication exists and drains into the primary.
+    h.fake.deploy(pairs.failback!);
+    h.fake.autoReplicate = true;
+    const step2 = await h.run([
+      "fallback",
+      "--yes",
+      "--poll-interval",
+      "0.2",
+      "--wait-timeout",
+      "10",
+      ...outputsArgs("failback"),
+    ]);
+    assert.strictEqual(step2.code, 0, step2.stdout + step2.stderr);
+    assert.match(step2.stdout, /caught up: 4 sessions/);
+    for (const wf of manifestOf(pairs.failback!.secondary).workflows.business)
+      assert.strictEqual(workflowState(h, "secondary", wf), "Disabled");
+    const secondaryIcn = 1000 + BUMP[X12] + 7;
+    assert.strictEqual(
+      h.fake.controlNumber("primary", `${X12}-ICN`),
+      secondaryIcn + BUMP[X12],
+      "max(primary, secondary) + bump",
+    );
+    assert.match(step2.stdout, /pulumi config set b2b-dr:drPhase normal --stack secondary/);
+
+    h.fake.autoReplicate = false;
+    h.fake.deploy(pairs.normal!);
+    const step3 = await h.run(["fallback", "--yes", ...outputsArgs("normal")]);
+    assert.strictEqual(step3.code, 0, step3.stdout + step3.stderr);
+    assert.match(step3.stdout, /Fallback 1 complete: primary active, replication primary -> secondary enabled/);
+    const idle = await h.run(["fallback", "--yes", ...outputsArgs("normal")]);
+    assert.match(idle.stdout, /Fallback 1 is complete.*Nothing to do/);
+
+    // A new failover is epoch 2 and bumps again.
+    const next = await h.run(["failover", "--yes", "--dry-run", ...outputsArgs("normal")]);
+    assert.match(next.stdout, /Failover 2: make northeurope the active region/);
+  });
+
+  it("fallback times out with a clear report when the primary does not catch up", async () => {
+    h = await new Harness().start();
+    h.seed();
+    await h.run(["failover", "--yes", ...outputsArgs("normal")]);
+    h.fake.deploy(pairs.failback!);
+    const r = await h.run([
+      "fallback",
+      "--yes",
+      "--poll-interval",
+      "0.2",
+      "--wait-timeout",
+      "1",
+      ...outputsArgs("failback"),
+    ]);
+    assert.strictEqual(r.code, 1);
+    assert.match(
+      r.stdout,
+      /the primary has not caught up after 1 s; still behind:(\n\s+Contoso-\S+ \(secondary \d+ at \S+, primary 1000 at \S+\)){4}\n\s+Check the reverse replication runs/,
+    );
+  });
+
+  it("bump --id bumps one account once per id", async () => {
+    h = await new Harness().start();
+    h.seed();
+    const first = await h.run([
+      "bump",
+      "--account",
+      "primary",
+      "--id",
+      "CHG-1",
+      "--size",
+      "50",
+      "--yes",
+      ...outputsArgs("normal"),
+    ]);
+    assert.strictEqual(first.code, 0, first.stdout + first.stderr);
+    for (const s of SESSIONS) assert.strictEqual(h.fake.controlNumber("primary", s), 1050);
+    const again = await h.run([
+      "bump",
+      "--account",
+      "primary",
+      "--id",
+      "CHG-1",
+      "--size",
+      "50",
+      "--yes",
+      ...outputsArgs("normal"),
+    ]);
+    assert.match(again.stdout, /Bump CHG-1 .* is complete. Nothing to do/);
+    for (const s of SESSIONS) assert.strictEqual(h.fake.controlNumber("primary", s), 1050);
+    assert.deepStrictEqual(
+      SESSIONS.map((s) => h.fake.controlNumber("secondary", s)),
+      SESSIONS.map(() => 1000),
+    );
+  });
+});
