@@ -12,6 +12,8 @@ async function run(args: string[]): Promise<{ code: number; stdout: string; stde
   const log = console.log;
   const error = console.error;
   const write = process.stderr.write.bind(process.stderr);
+  const writeOut = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: string) => ((stdout += chunk), true)) as typeof process.stdout.write;
   console.log = (...a: unknown[]) => void (stdout += `${a.join(" ")}\n`);
   console.error = (...a: unknown[]) => void (stderr += `${a.join(" ")}\n`);
   process.stderr.write = ((chunk: string) => ((stderr += chunk), true)) as typeof process.stderr.write;
@@ -21,6 +23,7 @@ async function run(args: string[]): Promise<{ code: number; stdout: string; stde
     console.log = log;
     console.error = error;
     process.stderr.write = write;
+    process.stdout.write = writeOut;
   }
 }
 
@@ -120,5 +123,6 @@ describe("npm run plan", function () {
     assert.strictEqual((await run(["--phase", "panic"])).code, 1);
     const help = await run(["--help"]);
     assert.strictEqual(help.code, 0);
+    assert.match(help.stdout, /--phase <phase>/);
   });
 });
