@@ -41,6 +41,8 @@ export = async () => {
     callbackUrlNotAfter: config.callbackUrlNotAfter,
     subscriptionId: client.subscriptionId,
     active: state.activeRole === config.role,
+    phase,
+    nonProduction: config.nonProduction,
   });
 
   const self = { role: config.role, id: site.integrationAccountId, callbackUrl: site.callbackUrl };
@@ -58,6 +60,7 @@ export = async () => {
             : { source: await peer.account("secondary"), target: self }),
           protocols,
           enabled: plan.enabled,
+          phase,
           schedule: config.replication,
           retryPolicy: {
             type: "exponential",

@@ -175,6 +175,13 @@ export const CONFIG_KEYS = {
       "Expiry of the integration account callback (SAS) URL, as a fixed ISO 8601 date-time. Default: Azure's default expiry.",
     fix: "use a fixed ISO 8601 date-time such as 2027-12-31T00:00:00Z (never a computed one: it would change on every run)",
   },
+  nonProduction: {
+    schema: bool.default(false),
+    type: "boolean",
+    description:
+      "Marks the stack as non-production: the policy pack then allows a Free or Basic SKU and an unprotected account. Default: false.",
+    fix: "use true or false",
+  },
   replicationFrequency: {
     schema: z.enum(RECURRENCE_FREQUENCIES).default("Minute"),
     type: "string",
@@ -255,6 +262,7 @@ export interface StackConfig {
   readonly protect: boolean;
   readonly lock: boolean;
   readonly callbackUrlNotAfter: string | undefined;
+  readonly nonProduction: boolean;
   readonly replication: {
     readonly frequency: (typeof RECURRENCE_FREQUENCIES)[number];
     readonly interval: number;
@@ -351,6 +359,7 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, file: s
       protect: c.protect,
       lock: c.lock,
       callbackUrlNotAfter: c.callbackUrlNotAfter,
+      nonProduction: c.nonProduction,
       replication: {
         frequency: c.replicationFrequency,
         interval: c.replicationInterval,

@@ -60,7 +60,8 @@ export function accountConnection(
         },
       },
     },
-    { parent },
+    // Belt and braces: what Azure returns for `properties` is kept secret in state too.
+    { parent, additionalSecretOutputs: ["properties"] },
   );
 }
 

@@ -12,7 +12,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as logic from "@pulumi/azure-native/logic";
 import * as monitor from "@pulumi/azure-native/monitor";
 import type { Protocol } from "./catalog/schema";
-import type { Role } from "./config";
+import type { DrPhase, Role } from "./config";
+import { workflowTags } from "./tags";
 import * as naming from "./naming";
 import { AccountRef, accountConnection, binding } from "./connections";
 import { RetryPolicy } from "./workflows/definition";
@@ -35,6 +36,8 @@ export interface ReplicationArgs {
   readonly protocols: readonly Protocol[];
   /** Required. `Enabled` or `Disabled` state of every workflow (and its alerts). */
   readonly enabled: boolean;
+  /** Required. The DR phase the state comes from (tagged on the workflows for the policy pack). */
+  readonly phase: DrPhase;
   /** Required. Polling schedule of the triggers. */
   readonly schedule: ReplicationSchedule;
   /** Required. Retry policy of the add-or-update actions. */
@@ -130,6 +133,11 @@ export class Replication extends pulumi.ComponentResource {
             retryPolicy: args.retryPolicy,
           }),
           parameters: { $connections: { value: { [sourceKey]: bind(source), [targetKey]: bind(target) } } },
+          tags: workflowTags(
+            "replication",
+            args.phase,
+            `${args.source.role}To${args.target.role[0]!.toUpperCase()}${args.target.role.slice(1)}`,
+          ),
         },
         { parent: this, protect: args.protect ?? false },
       );

@@ -79,6 +79,8 @@ export interface RecordedResource {
   readonly dependsOn: readonly string[];
   /** Top-level inputs Pulumi holds as secrets. */
   readonly secretInputs: readonly string[];
+  /** Outputs the resource asks Pulumi to keep secret (`additionalSecretOutputs`). */
+  readonly additionalSecretOutputs: readonly string[];
 }
 
 export interface RecordedInvoke {
@@ -170,6 +172,7 @@ interface PendingOptions {
   parent: string | null;
   protect: boolean;
   dependsOn: string[];
+  additionalSecretOutputs: string[];
 }
 
 /**
@@ -178,7 +181,7 @@ interface PendingOptions {
  */
 export function createMocks(
   options: EngineOptions,
-  pending: () => PendingOptions = () => ({ parent: null, protect: false, dependsOn: [] }),
+  pending: () => PendingOptions = () => ({ parent: null, protect: false, dependsOn: [], additionalSecretOutputs: [] }),
 ): { mocks: pulumi.runtime.Mocks; recording: Recording } {
   const recording: Recording = { resources: [], invokes: [] };
   // Secret strings this engine knows: what it hands out as secrets, and the peers' secret outputs.
@@ -191,7 +194,7 @@ export function createMocks(
   }
   const mocks: pulumi.runtime.Mocks = {
     newResource(args) {
-      const { parent, protect, dependsOn } = pending();
+      const { parent, protect, dependsOn, additionalSecretOutputs } = pending();
       const record = (inputs: Record<string, unknown>) =>
         recording.resources.push({
           type: args.type,
@@ -202,6 +205,7 @@ export function createMocks(
           protect,
           dependsOn,
           secretInputs: Object.keys(inputs).filter((k) => isSecretEnvelope(inputs[k])),
+          additionalSecretOutputs,
         });
 
       if (args.type === "pulumi:pulumi:StackReference") {
@@ -270,11 +274,16 @@ export function createMocks(
 
 /** Installs the offline engine in this process and returns what it records. Call once per process. */
 export async function installEngine(project: string, stack: string, options: EngineOptions): Promise<Recording> {
-  let pending: PendingOptions = { parent: null, protect: false, dependsOn: [] };
+  let pending: PendingOptions = { parent: null, protect: false, dependsOn: [], additionalSecretOutputs: [] };
   // The mock engine hands `newResource` only type, name and inputs. The request also carries the
   // parent, `protect` and `dependsOn`, which the plan records; `newResource` is called synchronously
   // inside these methods, so the captured request is the one being registered.
-  type Req = { getParent(): string; getProtect?(): boolean; getDependenciesList?(): string[] };
+  type Req = {
+    getParent(): string;
+    getProtect?(): boolean;
+    getDependenciesList?(): string[];
+    getAdditionalsecretoutputsList?(): string[];
+  };
   type Method = (req: Req, cb: unknown) => Promise<void>;
   const monitor = MockMonitor.prototype as unknown as Record<"registerResource" | "readResource", Method>;
   const name = (urn: string) => URN_NAME.exec(urn)?.[1] ?? urn;
@@ -285,6 +294,7 @@ export async function installEngine(project: string, stack: string, options: Eng
         parent: req.getParent() ? name(req.getParent()) : null,
         protect: req.getProtect?.() ?? false,
         dependsOn: (req.getDependenciesList?.() ?? []).map(name),
+        additionalSecretOutputs: req.getAdditionalsecretoutputsList?.() ?? [],
       };
       return original.call(this, req, cb);
     };

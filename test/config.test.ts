@@ -34,6 +34,7 @@ describe("config", () => {
       protect: true,
       lock: false,
       callbackUrlNotAfter: undefined,
+      nonProduction: false,
       replication: {
         frequency: "Minute",
         interval: 1,

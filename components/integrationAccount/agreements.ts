@@ -95,7 +95,11 @@ export function declareAgreements(
           content: regionalContent(ctx, agreement, deps.workflows),
           metadata: agreement.metadata,
         },
-        artifactOptions(ctx, dependsOn),
+        {
+          ...artifactOptions(ctx, dependsOn),
+          // A regional MDN receipt URL is a SAS URL: keep the returned content secret in state too.
+          ...(agreement.mdnReceiptWorkflow === undefined ? {} : { additionalSecretOutputs: ["content"] }),
+        },
       ),
     );
   }

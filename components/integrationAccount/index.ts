@@ -11,7 +11,8 @@ import * as logic from "@pulumi/azure-native/logic";
 import * as resources from "@pulumi/azure-native/resources";
 import * as authorization from "@pulumi/azure-native/authorization";
 import type { Catalog } from "../catalog";
-import type { Role, Sku } from "../config";
+import type { DrPhase, Role, Sku } from "../config";
+import { siteTags } from "../tags";
 import * as naming from "../naming";
 import { skuWarning } from "../sku";
 import { declareAgreements } from "./agreements";
@@ -56,6 +57,13 @@ export interface MirroredIntegrationAccountArgs {
    * only then.
    */
   readonly active: boolean;
+  /** Required. The DR phase (tagged on the business workflows). */
+  readonly phase: DrPhase;
+  /**
+   * Optional. Marks the site non-production (a tag the policy pack reads).
+   * @default false
+   */
+  readonly nonProduction?: boolean;
 }
 
 export class MirroredIntegrationAccount extends pulumi.ComponentResource {
@@ -78,10 +86,11 @@ export class MirroredIntegrationAccount extends pulumi.ComponentResource {
     super("b2b-dr:integration:MirroredIntegrationAccount", name, {}, opts);
     const sku = args.sku ?? "Standard";
     const protect = args.protect ?? true;
+    const tags = siteTags(args.role, args.scope.environment, args.nonProduction ?? false);
 
     this.resourceGroup = new resources.ResourceGroup(
       `${name}-rg`,
-      { resourceGroupName: naming.resourceGroupName(args.scope), location: args.scope.region },
+      { resourceGroupName: naming.resourceGroupName(args.scope), location: args.scope.region, tags },
       { parent: this, protect },
     );
     this.integrationAccount = new logic.IntegrationAccount(
@@ -91,6 +100,7 @@ export class MirroredIntegrationAccount extends pulumi.ComponentResource {
         integrationAccountName: naming.integrationAccountName(args.scope),
         location: args.scope.region,
         sku: { name: sku },
+        tags,
       },
       { parent: this, protect },
     );
@@ -152,6 +162,7 @@ export class MirroredIntegrationAccount extends pulumi.ComponentResource {
         subscriptionId: args.subscriptionId,
         account: { role: args.role, id: this.integrationAccount.id, callbackUrl: this.callbackUrl },
         enabled: args.active,
+        phase: args.phase,
         dependsOn: [this.integrationAccount],
       },
       args.catalog.workflows,

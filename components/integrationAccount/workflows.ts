@@ -7,7 +7,9 @@ import * as pulumi from "@pulumi/pulumi";
 import * as logic from "@pulumi/azure-native/logic";
 import type { BusinessWorkflow } from "../catalog";
 import { AccountRef, ManagedApi, accountConnection, binding } from "../connections";
+import type { DrPhase } from "../config";
 import * as naming from "../naming";
+import { workflowTags } from "../tags";
 
 export interface BusinessWorkflowArgs {
   readonly parent: pulumi.Resource;
@@ -17,6 +19,7 @@ export interface BusinessWorkflowArgs {
   readonly subscriptionId: pulumi.Input<string>;
   readonly account: AccountRef;
   readonly enabled: boolean;
+  readonly phase: DrPhase;
   readonly dependsOn: readonly pulumi.Resource[];
 }
 
@@ -64,6 +67,7 @@ export function declareBusinessWorkflows(
         definition: spec.definition,
         integrationAccount: { id: args.account.id },
         parameters: spec.connections.length > 0 ? { $connections: { value: bindings } } : undefined,
+        tags: workflowTags("business", args.phase),
       },
       { parent: args.parent, dependsOn: [...args.dependsOn] },
     );
