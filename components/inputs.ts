@@ -24,18 +24,27 @@ export function loadProgramInputs(
   rawConfig: Readonly<Record<string, unknown>>,
   configFile: string,
   projectDir: string,
+  /** Catalogs already loaded, by directory: stacks sharing a catalog read it once. */
+  catalogs?: Map<string, Catalog | InputError>,
 ): ProgramInputs {
   const parsed = parseStackConfig(rawConfig, configFile);
   if (!parsed.ok) throw new InputError(parsed.problems);
   const config = parsed.config;
   const problems: Problem[] = [];
   let catalog: Catalog | undefined;
-  try {
-    catalog = loadCatalog(path.resolve(projectDir, config.catalogPath), { displayRoot: projectDir });
-  } catch (e) {
-    if (!(e instanceof InputError)) throw e;
-    problems.push(...e.problems);
+  const dir = path.resolve(projectDir, config.catalogPath);
+  let loaded = catalogs?.get(dir);
+  if (loaded === undefined) {
+    try {
+      loaded = loadCatalog(dir, { displayRoot: projectDir });
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      loaded = e;
+    }
+    catalogs?.set(dir, loaded);
   }
+  if (loaded instanceof InputError) problems.push(...loaded.problems);
+  else catalog = loaded;
   if (catalog !== undefined) problems.push(...skuProblems(config.integrationAccountSku, catalog, configFile));
   if (problems.length > 0 || catalog === undefined) throw new InputError(problems);
   return { config, catalog, warnings: [...parsed.warnings, ...catalog.warnings] };

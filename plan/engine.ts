@@ -97,8 +97,11 @@ export interface PeerOutputs {
 
 export interface EngineOptions {
   readonly subscriptionId: string;
-  /** Outputs of stacks a StackReference may name; a reference to any other stack reads as empty. */
-  readonly peers: readonly PeerOutputs[];
+  /**
+   * The outputs a StackReference to `name` reads (undefined: an empty stack). May be a promise: the
+   * reference then waits, e.g. for the other stack's render to finish.
+   */
+  readonly peer: (name: string) => PeerOutputs | undefined | Promise<PeerOutputs | undefined>;
 }
 
 /** How each Azure resource type gets its ARM id: the name input and the id under its scope. */
@@ -186,12 +189,12 @@ export function createMocks(
   const recording: Recording = { resources: [], invokes: [] };
   // Secret strings this engine knows: what it hands out as secrets, and the peers' secret outputs.
   const known = new Set<string>();
-  for (const peer of options.peers) {
+  const learn = (peer: PeerOutputs) => {
     for (const name of peer.secretOutputNames) {
       const v = peer.outputs[name];
       if (typeof v === "string" && v !== "") known.add(v);
     }
-  }
+  };
   const mocks: pulumi.runtime.Mocks = {
     newResource(args) {
       const { parent, protect, dependsOn, additionalSecretOutputs } = pending();
@@ -211,11 +214,13 @@ export function createMocks(
       if (args.type === "pulumi:pulumi:StackReference") {
         record(args.inputs);
         const target = String(args.inputs.name ?? args.name);
-        const peer = options.peers.find((p) => p.name === target);
-        return {
-          id: target,
-          state: { name: target, outputs: peer?.outputs ?? {}, secretOutputNames: peer?.secretOutputNames ?? [] },
-        };
+        return Promise.resolve(options.peer(target)).then((peer) => {
+          if (peer) learn(peer);
+          return {
+            id: target,
+            state: { name: target, outputs: peer?.outputs ?? {}, secretOutputNames: peer?.secretOutputNames ?? [] },
+          };
+        });
       }
       if (args.custom === false) {
         record(args.inputs);

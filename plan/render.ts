@@ -14,6 +14,7 @@ import * as YAML from "yaml";
 import { DrPhase, PROJECT } from "../components/config";
 import { loadProgramInputs } from "../components/inputs";
 import { InputError, Problem } from "../components/problems";
+import type { Catalog } from "../components/catalog";
 import { PLACEHOLDER_SUBSCRIPTION, PeerOutputs } from "./engine";
 import { RenderJob, STACKS, StackName, StackRender } from "./types";
 
@@ -28,6 +29,8 @@ export interface RenderOptions {
   readonly catalog?: string;
   /** Told about each step of a long render. */
   readonly progress?: (message: string) => void;
+  /** Told about every finished render (the benchmark's measurements). */
+  readonly onRender?: (render: StackRender, ms: number) => void;
 }
 
 interface StackFile {
@@ -86,10 +89,11 @@ function engineStrings(raw: Record<string, unknown>): Record<string, string> {
  * Reads and validates the config and catalog of both stacks; throws `InputError` with every problem
  * of both. Nothing is rendered or written from invalid input.
  */
-export function prepareJobs(options: RenderOptions): Record<StackName, Omit<RenderJob, "peers">> {
+export function prepareJobs(options: RenderOptions): Record<StackName, StackJob> {
   const projectDir = options.projectDir ?? PROJECT_DIR;
   const problems: Problem[] = [];
-  const jobs: Partial<Record<StackName, Omit<RenderJob, "peers">>> = {};
+  const jobs: Partial<Record<StackName, StackJob>> = {};
+  const catalogs = new Map<string, Catalog | InputError>();
   for (const stack of STACKS) {
     const stackFile = readStackFile(projectDir, stack, problems);
     if (stackFile === undefined) continue;
@@ -98,7 +102,7 @@ export function prepareJobs(options: RenderOptions): Record<StackName, Omit<Rend
     if (options.phase !== undefined && raw[`${PROJECT}:role`] === "secondary")
       raw[`${PROJECT}:drPhase`] = options.phase;
     try {
-      loadProgramInputs(raw, stackFile.file, projectDir);
+      loadProgramInputs(raw, stackFile.file, projectDir, catalogs);
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       for (const p of e.problems) if (!problems.some((q) => isDeepStrictEqual(p, q))) problems.push(p);
@@ -116,8 +120,11 @@ export function prepareJobs(options: RenderOptions): Record<StackName, Omit<Rend
     };
   }
   if (problems.length > 0) throw new InputError(problems);
-  return jobs as Record<StackName, Omit<RenderJob, "peers">>;
+  return jobs as Record<StackName, StackJob>;
 }
+
+/** A stack's job without its peer (decided by `renderPair`). */
+export type StackJob = Omit<RenderJob, "peer" | "peerFromParent">;
 
 /** A failure inside the program that the user can fix (e.g. a RunError), as opposed to a bug. */
 export class RenderError extends Error {
@@ -135,73 +142,131 @@ export class RenderError extends Error {
 type WorkerReply =
   { ok: true; result: StackRender } | { ok: false; error: string; userError: boolean; registered: number };
 
-/** Renders one stack in a fresh child process. */
-export function renderStack(job: RenderJob): Promise<StackRender> {
-  return new Promise((resolve, reject) => {
-    const child = fork(path.join(__dirname, "worker.ts"), [], {
-      execArgv: ["-r", "ts-node/register/transpile-only"],
-      stdio: ["ignore", "ignore", "pipe", "ipc"],
-      env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" },
-    });
-    let stderr = "";
-    let settled = false;
-    child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once("message", (reply: WorkerReply) => {
-      settled = true;
-      if (reply.ok) resolve(reply.result);
-      else reject(new RenderError(`stack ${job.stack}: ${reply.error}`, reply.userError, reply.registered));
-    });
-    child.once("exit", (code) => {
-      if (!settled)
-        reject(new RenderError(`stack ${job.stack}: the renderer exited with status ${code}\n${stderr}`, false));
-    });
-    child.send(job);
-  });
+/** A render in progress in a child process of its own. */
+export interface RenderHandle {
+  readonly result: Promise<StackRender>;
+  /** The stack outputs, as soon as they resolve (only when asked for with `early`). */
+  readonly early: Promise<PeerOutputs>;
+  kill(): void;
 }
 
-function peerOf(render: StackRender, job: Omit<RenderJob, "peers">): PeerOutputs {
+/**
+ * Starts rendering one stack in a fresh child process. With `peer` a promise, the stack's
+ * StackReference waits until it resolves (another render), so several renders can run at once.
+ */
+export function startRender(
+  job: StackJob,
+  peer?: PeerOutputs | Promise<PeerOutputs>,
+  options: { early?: boolean } = {},
+): RenderHandle {
+  const child = fork(path.join(__dirname, "worker.ts"), [], {
+    execArgv: ["-r", "ts-node/register/transpile-only", ...WORKER_NODE_OPTIONS],
+    stdio: ["ignore", "ignore", "pipe", "ipc"],
+    // Structured clone keeps `undefined` (an output the program read but the peer does not have).
+    serialization: "advanced",
+    env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" },
+  });
+  let stderr = "";
+  let killed = false;
+  child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  let resolveEarly!: (p: PeerOutputs) => void;
+  let rejectEarly!: (e: unknown) => void;
+  const early = new Promise<PeerOutputs>((res, rej) => ((resolveEarly = res), (rejectEarly = rej)));
+  early.catch(() => undefined);
+  const result = new Promise<StackRender>((resolve, reject) => {
+    let settled = false;
+    child.on("message", (m: WorkerReply | { early: Omit<PeerOutputs, "name"> }) => {
+      if ("early" in m) return resolveEarly({ name: job.stack, ...m.early });
+      settled = true;
+      if (m.ok) resolve(m.result);
+      else reject(new RenderError(`stack ${job.stack}: ${m.error}`, m.userError, m.registered));
+    });
+    child.once("exit", (code) => {
+      const error = new RenderError(`stack ${job.stack}: the renderer exited with status ${code}\n${stderr}`, false);
+      rejectEarly(error);
+      if (!settled && !killed) reject(error);
+    });
+  });
+  result.catch((e: unknown) => rejectEarly(e));
+  const later = peer instanceof Promise;
+  child.send({
+    ...job,
+    peer: later ? undefined : peer,
+    peerFromParent: later,
+    sendEarlyOutputs: options.early,
+  } satisfies RenderJob);
+  if (later) {
+    peer.then(
+      (p) => child.connected && child.send({ peer: p }),
+      () => child.kill(),
+    );
+  }
   return {
-    name: `organization/${PROJECT}/${job.stack}`,
-    outputs: render.rawOutputs,
-    secretOutputNames: render.secretOutputNames,
+    result,
+    early,
+    kill: () => {
+      killed = true;
+      child.kill();
+    },
   };
 }
 
-/** Peer outputs keyed by the name each stack's StackReference uses. */
-function peersFor(job: Omit<RenderJob, "peers">, other: PeerOutputs | undefined): PeerOutputs[] {
-  if (other === undefined) return [];
-  const name = job.config[`${PROJECT}:peerStack`] ?? other.name;
-  return [{ ...other, name }];
+/** Renders one stack in a fresh child process (see `startRender`). */
+export function renderStack(job: StackJob, peer?: PeerOutputs | Promise<PeerOutputs>): Promise<StackRender> {
+  return startRender(job, peer).result;
+}
+
+/**
+ * Node options of the render processes: a cap on the old generation makes V8 collect the runtime's
+ * short-lived promises sooner, which keeps a 1,000-agreement render well under 1 GB.
+ */
+export const WORKER_NODE_OPTIONS = ["--max-old-space-size=768"];
+
+/** The other stack's outputs as a StackReference reads them. */
+function peerOf(render: StackRender): PeerOutputs {
+  return { name: render.stack, outputs: render.rawOutputs, secretOutputNames: render.secretOutputNames };
+}
+
+/** Whether everything `render` read from its peer is what `peer` now publishes. */
+export function consistentWith(render: StackRender, peer: StackRender): boolean {
+  return Object.entries(render.peerRead).every(([key, value]) => isDeepStrictEqual(value, peer.rawOutputs[key]));
 }
 
 export const MAX_RENDERS = 6;
 
-/** Renders both stacks, each reading the other's outputs, until the pair is consistent. */
+/**
+ * Renders both stacks, each reading the other's outputs, until every output a stack read from the
+ * other is what the other publishes (a fixed point, checked both ways).
+ *
+ * The first render of the primary sees an empty secondary, as on a first deployment; it runs at the
+ * same time as the secondary's, whose StackReference waits for it. The stale side is then rendered
+ * again with the other's outputs (usually the primary, once).
+ */
 export async function renderPair(options: RenderOptions = {}): Promise<Record<StackName, StackRender>> {
   const jobs = prepareJobs(options);
   const progress = options.progress ?? (() => undefined);
-  const render = async (stack: StackName, other: StackRender | undefined, pass: number) => {
-    progress(`rendering ${stack} (pass ${pass})`);
-    const job = jobs[stack];
-    const otherStack: StackName = stack === "primary" ? "secondary" : "primary";
-    return renderStack({ ...job, peers: peersFor(job, other && peerOf(other, jobs[otherStack])) });
-  };
-  let primary = await render("primary", undefined, 1);
-  let secondary = await render("secondary", primary, 1);
-  for (let renders = 2, pass = 2; renders < MAX_RENDERS; pass++) {
-    const nextPrimary = await render("primary", secondary, pass);
+  progress("rendering primary and secondary (pass 1)");
+  const started = Date.now();
+  const timed = (p: Promise<StackRender>, from = Date.now()) =>
+    p.then((r) => (options.onRender?.(r, Date.now() - from), r));
+  const first = timed(startRender(jobs.primary).result, started);
+  const second = timed(startRender(jobs.secondary, first.then(peerOf)).result, started);
+  let [primary, secondary] = await Promise.all([first, second]);
+  let renders = 2;
+  for (let pass = 2; ; pass++) {
+    const primaryStale = !consistentWith(primary, secondary);
+    const secondaryStale = !primaryStale && !consistentWith(secondary, primary);
+    if (!primaryStale && !secondaryStale) return { primary, secondary };
+    if (renders >= MAX_RENDERS) {
+      throw new RenderError(
+        `the two stacks' outputs did not settle after ${MAX_RENDERS} renders: they depend on each other in a cycle`,
+        false,
+      );
+    }
+    const stack: StackName = primaryStale ? "primary" : "secondary";
+    progress(`rendering ${stack} (pass ${pass}, with the other stack's outputs)`);
+    if (primaryStale) primary = await timed(renderStack(jobs.primary, peerOf(secondary)));
+    else secondary = await timed(renderStack(jobs.secondary, peerOf(primary)));
     renders++;
-    const primaryStable = isDeepStrictEqual(nextPrimary.rawOutputs, primary.rawOutputs);
-    primary = nextPrimary;
-    if (primaryStable) return { primary, secondary };
-    const nextSecondary = await render("secondary", primary, pass);
-    renders++;
-    const secondaryStable = isDeepStrictEqual(nextSecondary.rawOutputs, secondary.rawOutputs);
-    secondary = nextSecondary;
-    if (secondaryStable) return { primary, secondary };
   }
-  throw new RenderError(
-    `the two stacks' outputs did not settle after ${MAX_RENDERS} renders: they depend on each other in a cycle`,
-    false,
-  );
 }

@@ -11,7 +11,12 @@ export interface RenderJob {
   readonly config: Record<string, string>;
   readonly secretKeys: string[];
   readonly subscriptionId: string;
-  readonly peers: readonly PeerOutputs[];
+  /** The other stack's outputs, or undefined when the parent sends them later (`{ peer }` message). */
+  readonly peer: PeerOutputs | undefined;
+  /** Wait for the parent to send the other stack's outputs before a StackReference resolves. */
+  readonly peerFromParent: boolean;
+  /** Send the stack outputs (`{ early }`) as soon as they resolve, before the render finishes. */
+  readonly sendEarlyOutputs?: boolean;
 }
 
 /** One rendered stack. `rawOutputs` holds real (mock) secret values: never write it to disk. */
@@ -24,4 +29,8 @@ export interface StackRender {
   readonly rawOutputs: Record<string, unknown>;
   readonly secretOutputNames: readonly string[];
   readonly warnings: readonly string[];
+  /** What the program read from the other stack's outputs: key → value it got (undefined: absent). */
+  readonly peerRead: Readonly<Record<string, unknown>>;
+  /** Peak resident memory of the render process, in bytes. */
+  readonly maxRssBytes: number;
 }

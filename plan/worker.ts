@@ -5,7 +5,7 @@
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { Recording, SECRET_MASK, installEngine } from "./engine";
+import { PeerOutputs, Recording, SECRET_MASK, installEngine } from "./engine";
 import type { RenderJob, StackRender } from "./types";
 
 async function resolveOutputs(exported: Record<string, unknown>) {
@@ -27,6 +27,22 @@ async function resolveOutputs(exported: Record<string, unknown>) {
 /** Resources registered so far in this process, so a failure can say how many (none, for bad input). */
 let recording: Recording | undefined;
 
+/** Records the names of the outputs the program reads through any StackReference. */
+function recordPeerReads(): Set<string> {
+  const read = new Set<string>();
+  const proto = pulumi.StackReference.prototype as unknown as Record<string, (name: unknown) => unknown>;
+  for (const method of ["getOutput", "requireOutput", "getOutputDetails", "getOutputValue", "requireOutputValue"]) {
+    const original = proto[method]!;
+    proto[method] = function (this: unknown, name: unknown) {
+      if (typeof name === "string") read.add(name);
+      return original.call(this, name);
+    };
+  }
+  return read;
+}
+
+let peerFromParent: ((peer: PeerOutputs) => void) | undefined;
+
 export async function renderInProcess(job: RenderJob): Promise<StackRender> {
   const warnings: string[] = [];
   const originalWarn = console.warn;
@@ -39,17 +55,28 @@ export async function renderInProcess(job: RenderJob): Promise<StackRender> {
     );
   try {
     process.chdir(job.projectDir);
+    const peer: Promise<PeerOutputs | undefined> = job.peerFromParent
+      ? new Promise((resolve) => (peerFromParent = resolve))
+      : Promise.resolve(job.peer);
+    const read = recordPeerReads();
     const recorder = (recording = await installEngine("b2b-dr", job.stack, {
       subscriptionId: job.subscriptionId,
-      peers: job.peers,
+      peer: async (name) => {
+        const p = await peer;
+        return p === undefined ? undefined : { ...p, name };
+      },
     }));
     pulumi.runtime.setAllConfig(job.config, job.secretKeys);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const program = require(path.join(job.projectDir, "index.ts")) as () => Promise<Record<string, unknown>>;
     const exported = await program();
     const outputs = await resolveOutputs(exported);
+    // The outputs are known before every resource is registered: the other stack may go on with them.
+    if (job.sendEarlyOutputs)
+      process.send?.({ early: { outputs: outputs.raw, secretOutputNames: outputs.secretOutputNames } });
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     await (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> }).waitForRPCs();
+    const seen = (await peer)?.outputs ?? {};
     return {
       stack: job.stack,
       resources: recorder.resources,
@@ -58,6 +85,8 @@ export async function renderInProcess(job: RenderJob): Promise<StackRender> {
       rawOutputs: outputs.raw,
       secretOutputNames: outputs.secretOutputNames,
       warnings,
+      peerRead: Object.fromEntries([...read].sort().map((k) => [k, seen[k]])),
+      maxRssBytes: process.resourceUsage().maxRSS * 1024,
     };
   } finally {
     console.warn = originalWarn;
@@ -72,7 +101,14 @@ function errorMessage(e: unknown): string {
 }
 
 if (require.main === module) {
+  // Pulumi records a stack trace on every internal promise; with ts-node's source maps that is most of
+  // a render's time and memory. Off unless B2B_DR_STACK_TRACES=1 (for debugging the renderer).
+  if (process.env.B2B_DR_STACK_TRACES !== "1") Error.stackTraceLimit = 0;
+  process.on("message", (m: { peer?: PeerOutputs }) => {
+    if (m.peer !== undefined) peerFromParent?.(m.peer);
+  });
   process.once("message", (job: RenderJob) => {
+    // Replies go out with structured clone (see render.ts), which keeps `undefined` values.
     renderInProcess(job).then(
       (result) => process.send?.({ ok: true, result }, () => process.exit(0)),
       (e: unknown) =>

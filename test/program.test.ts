@@ -280,7 +280,7 @@ describe("program: config variations and refusals", function () {
   this.timeout(60_000);
   const job = (stack: StackName, extra: Record<string, string>) => {
     const jobs = prepareJobs({});
-    return { ...jobs[stack], config: { ...jobs[stack].config, ...extra }, peers: [] };
+    return { ...jobs[stack], config: { ...jobs[stack].config, ...extra } };
   };
 
   it("adds a CanNotDelete lock when b2b-dr:lock is true", async () => {
@@ -325,7 +325,7 @@ describe("program: config variations and refusals", function () {
 });
 
 describe("offline engine", () => {
-  const { mocks, recording } = createMocks({ subscriptionId: "sub", peers: [] });
+  const { mocks, recording } = createMocks({ subscriptionId: "sub", peer: () => undefined });
   it("throws on an invoke it does not implement, and records it", () => {
     assert.throws(
       () => mocks.call({ token: "azure-native:logic:getIntegrationAccount", inputs: {} }),
