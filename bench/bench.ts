@@ -8,6 +8,7 @@
  * under 1 GB, overhead under 1.5x the baseline, linear growth.
  */
 import { fork } from "child_process";
+import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { Command } from "commander";
@@ -157,12 +158,12 @@ async function main(argv: readonly string[]): Promise<number> {
     console.error(`--sizes ${opts.sizes}: give partner counts from 2 to 1000, comma-separated`);
     return 2;
   }
-  const dir = require("fs").mkdtempSync(path.join(os.tmpdir(), "b2b-dr-bench-")) as string;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "b2b-dr-bench-"));
   const rows: Row[] = [];
   try {
     for (const n of sizes) rows.push(await measure(n, n, dir, (m) => process.stderr.write(`bench: ${m}\n`)));
   } finally {
-    require("fs").rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(dir, { recursive: true, force: true });
   }
   if (opts.json) console.log(JSON.stringify({ machine: machine(), rows }, null, 2));
   else console.log(`${machine()}\n\n${table(rows)}`);
