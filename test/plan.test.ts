@@ -77,7 +77,7 @@ describe("npm run plan", function () {
     assert.match(stdout, /^primary: region westeurope, phase normal, active region westeurope$/m);
     assert.match(stdout, /^secondary: region northeurope, phase normal, active region westeurope$/m);
     assert.match(stdout, /^ +3 {2}azure-native:logic:IntegrationAccountAgreement$/m);
-    assert.match(stderr, /rendering primary \(pass 1\)/, "progress is shown");
+    assert.match(stderr, /rendering primary and secondary \(pass 1\)/, "progress is shown");
   });
 
   it("--stack writes one stack, --phase sets the phase, --json prints a machine-readable summary", async () => {
