@@ -5,7 +5,7 @@
 import * as assert from "assert";
 import { DrPhase } from "../components/config";
 import { createMocks, mockCallbackUrl, PLACEHOLDER_SUBSCRIPTION } from "../plan/engine";
-import { RenderError, prepareJobs, renderPair, renderStack } from "../plan/render";
+import { RenderError, consistentWith, prepareJobs, renderPair, renderStack } from "../plan/render";
 import { StackName, StackRender } from "../plan/types";
 import { planFiles } from "../plan/write";
 import { catalogCopy } from "./helpers";
@@ -251,6 +251,19 @@ describe("program (offline engine, both stacks)", function () {
       assert.strictEqual(mdn.receiptDeliveryUrl, "[secret]");
       assert.strictEqual(mdn.sendMDNAsynchronously, true);
       assert.ok(as2.dependsOn.includes("b2b-workflow-as2-receive"));
+    }
+  });
+
+  it("renders a fixed point: everything each stack read from the other is what the other publishes", () => {
+    for (const [phase, pair] of Object.entries(renders) as [DrPhase, Pair][]) {
+      assert.ok(consistentWith(pair.primary, pair.secondary), `primary in ${phase}`);
+      assert.ok(consistentWith(pair.secondary, pair.primary), `secondary in ${phase}`);
+      assert.deepStrictEqual(Object.keys(pair.secondary.peerRead), [
+        "integrationAccountCallbackUrl",
+        "integrationAccountId",
+        "region",
+      ]);
+      assert.ok("drPhase" in pair.primary.peerRead, "the primary reads the phase from the secondary");
     }
   });
 
