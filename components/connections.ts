@@ -28,10 +28,17 @@ export function managedApiId(
   return pulumi.interpolate`/subscriptions/${subscriptionId}/providers/Microsoft.Web/locations/${region}/managedApis/${api}`;
 }
 
-export interface AccountConnectionArgs {
+/** Where a stack's connections and workflows go: its region and resource group. */
+export interface Placement {
+  /** Required. This stack's environment and region: where the connections and workflows live. */
   readonly scope: naming.NameScope;
+  /** Required. This stack's resource group. */
   readonly resourceGroupName: pulumi.Input<string>;
+  /** Required. Subscription of the managed API ids. */
   readonly subscriptionId: pulumi.Input<string>;
+}
+
+export interface AccountConnectionArgs extends Placement {
   readonly api: ManagedApi;
   /** Suffix of the Azure name, e.g. `x12-primary`. */
   readonly purpose: string;

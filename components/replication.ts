@@ -15,19 +15,13 @@ import type { Protocol } from "./catalog/schema";
 import type { DrPhase, Role } from "./config";
 import { workflowTags } from "./tags";
 import * as naming from "./naming";
-import { AccountRef, accountConnection, binding } from "./connections";
+import { AccountRef, Placement, accountConnection, binding } from "./connections";
 import { RetryPolicy } from "./workflows/definition";
 import { REPLICATION_OPERATIONS, ReplicationSchedule, replicationDefinition } from "./workflows/replication";
 
 export type { AccountRef } from "./connections";
 
-export interface ReplicationArgs {
-  /** Required. This stack's environment and region: where the connections and workflows live. */
-  readonly scope: naming.NameScope;
-  /** Required. This stack's resource group. */
-  readonly resourceGroupName: pulumi.Input<string>;
-  /** Required. Subscription of the managed API ids. */
-  readonly subscriptionId: pulumi.Input<string>;
+export interface ReplicationArgs extends Placement {
   /** Required. The account changes are read from (trigger side). */
   readonly source: AccountRef;
   /** Required. The account changes are written to (action side). */

@@ -103,23 +103,19 @@ export async function planBumps(
       });
       continue;
     }
+    const common = { session: session.name, agreement, protocol, kind, from, previousContent: session.content };
     const done = record?.bumps[session.name.toLowerCase()];
     if (
       done !== undefined &&
       (done.status === "done" || (ticksOf(from.changedTime) ?? 0n) >= (ticksOf(done.changedTime) ?? 0n))
     ) {
       bumps.push({
-        session: session.name,
-        agreement,
-        protocol,
-        kind,
-        from,
+        ...common,
         base: from.controlNumber,
         by: 0,
         to: from,
         wrapped: false,
         alreadyDone: true,
-        previousContent: session.content,
       });
       continue;
     }
@@ -151,20 +147,25 @@ export async function planBumps(
     }
     const changedTime = nextChangedTime(now, from.changedTime, ...(peerValue ? [peerValue.changedTime] : []));
     bumps.push({
-      session: session.name,
-      agreement,
-      protocol,
-      kind,
-      from,
+      ...common,
       base: baseValue.controlNumber,
       by,
       to: { controlNumber: result.value, changedTime },
       wrapped: result.wrapped,
       alreadyDone: false,
-      previousContent: session.content,
     });
   }
   return { bumps, refused, warnings };
+}
+
+/** The plan's bumps as a command reports them (`--json`). */
+export function bumpDetails(plan: BumpPlan): { session: string; from: number; to: number; alreadyDone: boolean }[] {
+  return plan.bumps.map((b) => ({
+    session: b.session,
+    from: b.from.controlNumber,
+    to: b.to.controlNumber,
+    alreadyDone: b.alreadyDone,
+  }));
 }
 
 export function describeBump(b: PlannedBump): string {
@@ -208,26 +209,7 @@ export async function applyBumps(
     op.updatedAt = ctx.now().toISOString();
     await writeMarker(account, marker);
     const after = sessionContent(b.to, b.protocol, b.previousContent);
-    try {
-      await account.putSession(b.session, after);
-    } catch (e) {
-      const error = describeError(e);
-      ctx.audit({
-        command: ctx.command,
-        operation: opId,
-        account: account.role,
-        target: `session ${b.session}`,
-        action: "bump",
-        before: b.previousContent,
-        after,
-        result: "failed",
-        error,
-      });
-      return [
-        `${account.location.integrationAccountName}: bumping ${b.session} failed: ${error}. Run the command again to resume.`,
-      ];
-    }
-    ctx.audit({
+    const entry = {
       command: ctx.command,
       operation: opId,
       account: account.role,
@@ -235,8 +217,17 @@ export async function applyBumps(
       action: "bump",
       before: b.previousContent,
       after,
-      result: "ok",
-    });
+    };
+    try {
+      await account.putSession(b.session, after);
+    } catch (e) {
+      const error = describeError(e);
+      ctx.audit({ ...entry, result: "failed", error });
+      return [
+        `${account.location.integrationAccountName}: bumping ${b.session} failed: ${error}. Run the command again to resume.`,
+      ];
+    }
+    ctx.audit({ ...entry, result: "ok" });
     ctx.out.line(`  bumped ${describeBump(b)}`);
     op.bumps[key]!.status = "done";
     await writeMarker(account, marker);

@@ -5,7 +5,7 @@
  */
 import type { DrPhase, Role } from "../components/config";
 import { AccountApi, describeError } from "./arm";
-import { BumpPlan, applyBumps, completeOperation, describeBump, planBumps } from "./bumps";
+import { BumpPlan, applyBumps, bumpDetails, completeOperation, describeBump, planBumps } from "./bumps";
 import type { OperationResult, OperationStatus, RunbookContext } from "./context";
 import { parseGeneratedSession, readControlNumber, ticksOf } from "./controlNumbers";
 import { openFailoverEpoch, operationId, readMarker } from "./marker";
@@ -199,12 +199,7 @@ export async function failover(ctx: RunbookContext): Promise<OperationResult> {
   ];
   const replication = ctx.outputs.secondary.drManifest.workflows.replication;
   const plan = await planBumps(ctx, secondary, ctx.outputs.secondary.drManifest, record);
-  run.details.bumps = plan.bumps.map((b) => ({
-    session: b.session,
-    from: b.from.controlNumber,
-    to: b.to.controlNumber,
-    alreadyDone: b.alreadyDone,
-  }));
+  run.details.bumps = bumpDetails(plan);
   const stop = await gate(
     run,
     plan,
@@ -413,12 +408,7 @@ export async function bump(ctx: RunbookContext, role: Role, id: string): Promise
     return run.result("nothing-to-do");
   }
   const plan = await planBumps(ctx, account, ctx.outputs[role].drManifest, marker.operations[opId]);
-  run.details.bumps = plan.bumps.map((b) => ({
-    session: b.session,
-    from: b.from.controlNumber,
-    to: b.to.controlNumber,
-    alreadyDone: b.alreadyDone,
-  }));
+  run.details.bumps = bumpDetails(plan);
   const stop = await gate(
     run,
     plan,

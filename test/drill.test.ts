@@ -56,17 +56,20 @@ function scenario(p: {
   };
 }
 
+/** The sample configuration: 20 messages a minute, 1-minute polling, 15 minutes to decide, region lost. */
+const SAMPLE = {
+  peak: 20,
+  load: 1,
+  intervalMinutes: 1,
+  maxRunMinutes: 1,
+  decisionMinutes: 15,
+  safety: 2,
+  outage: "hard" as const,
+};
+
 describe("DR drill model", () => {
   it("is deterministic: the same scenario and seed give the same result", () => {
-    const s = scenario({
-      peak: 20,
-      load: 1,
-      intervalMinutes: 1,
-      maxRunMinutes: 1,
-      decisionMinutes: 15,
-      safety: 2,
-      outage: "hard",
-    });
+    const s = scenario({ ...SAMPLE });
     assert.deepStrictEqual(runDrill(s, 7), runDrill(s, 7));
     assert.notDeepStrictEqual(runDrill(s, 7).lossAt, runDrill(s, 8).lossAt);
   });
@@ -111,18 +114,7 @@ describe("DR drill model", () => {
         fc.integer({ min: 0, max: 3 }),
         fc.nat(),
         (interval, run, seed) => {
-          const r = runDrill(
-            scenario({
-              peak: 30,
-              load: 1,
-              intervalMinutes: interval,
-              maxRunMinutes: run,
-              decisionMinutes: 15,
-              safety: 2,
-              outage: "hard",
-            }),
-            seed,
-          );
+          const r = runDrill(scenario({ ...SAMPLE, peak: 30, intervalMinutes: interval, maxRunMinutes: run }), seed);
           assert.ok(r.worstLagSeconds <= (interval + run + 5) * 60, `${r.worstLagSeconds} s`);
         },
       ),
@@ -131,58 +123,19 @@ describe("DR drill model", () => {
   });
 
   it("a flat +100 (Microsoft's example) reuses control numbers under a busy load (150 messages a minute)", () => {
-    const busy = scenario({
-      peak: 150,
-      load: 1,
-      intervalMinutes: 1,
-      maxRunMinutes: 1,
-      decisionMinutes: 15,
-      safety: 2,
-      outage: "hard",
-      flatBump: 100,
-    });
+    const busy = scenario({ ...SAMPLE, peak: 150, flatBump: 100 });
     const runs = Array.from({ length: 50 }, (_, seed) => runDrill(busy, seed));
     const withReuse = runs.filter((r) => r.reused > 0).length;
     assert.ok(withReuse >= 45, `${withReuse} of 50 runs reused numbers`);
     // ...while the computed bump for the same traffic does not.
-    const computed = scenario({
-      peak: 150,
-      load: 1,
-      intervalMinutes: 1,
-      maxRunMinutes: 1,
-      decisionMinutes: 15,
-      safety: 2,
-      outage: "hard",
-    });
+    const computed = scenario({ ...SAMPLE, peak: 150 });
     assert.ok(Array.from({ length: 50 }, (_, seed) => runDrill(computed, seed)).every((r) => r.reused === 0));
   });
 
   it("counts inbound resends processed twice: those whose duplicate-check record had not replicated", () => {
-    const r = runDrill(
-      scenario({
-        peak: 20,
-        load: 1,
-        intervalMinutes: 1,
-        maxRunMinutes: 1,
-        decisionMinutes: 15,
-        safety: 2,
-        outage: "hard",
-      }),
-      3,
-    );
+    const r = runDrill(scenario({ ...SAMPLE }), 3);
     assert.ok(r.inboundProcessedTwice > 0 && r.inboundProcessedTwice <= 20 * 10, String(r.inboundProcessedTwice));
-    const slow = runDrill(
-      scenario({
-        peak: 20,
-        load: 1,
-        intervalMinutes: 15,
-        maxRunMinutes: 1,
-        decisionMinutes: 15,
-        safety: 2,
-        outage: "hard",
-      }),
-      3,
-    );
+    const slow = runDrill(scenario({ ...SAMPLE, intervalMinutes: 15 }), 3);
     assert.ok(
       slow.inboundProcessedTwice > r.inboundProcessedTwice,
       "a slower schedule loses more duplicate-check records",

@@ -377,7 +377,7 @@ describe("runbook CLI against a local HTTPS ARM", function () {
   it("bump --id bumps one account once per id", async () => {
     h = await new Harness().start();
     h.seed();
-    const first = await h.run([
+    const bumpArgs = [
       "bump",
       "--account",
       "primary",
@@ -387,20 +387,11 @@ describe("runbook CLI against a local HTTPS ARM", function () {
       "50",
       "--yes",
       ...outputsArgs("normal"),
-    ]);
+    ];
+    const first = await h.run(bumpArgs);
     assert.strictEqual(first.code, 0, first.stdout + first.stderr);
     for (const s of SESSIONS) assert.strictEqual(h.fake.controlNumber("primary", s), 1050);
-    const again = await h.run([
-      "bump",
-      "--account",
-      "primary",
-      "--id",
-      "CHG-1",
-      "--size",
-      "50",
-      "--yes",
-      ...outputsArgs("normal"),
-    ]);
+    const again = await h.run(bumpArgs);
     assert.match(again.stdout, /Bump CHG-1 .* is complete. Nothing to do/);
     for (const s of SESSIONS) assert.strictEqual(h.fake.controlNumber("primary", s), 1050);
     assert.deepStrictEqual(

@@ -6,17 +6,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as logic from "@pulumi/azure-native/logic";
 import type { BusinessWorkflow } from "../catalog";
-import { AccountRef, ManagedApi, accountConnection, binding } from "../connections";
+import { AccountRef, ManagedApi, Placement, accountConnection, binding } from "../connections";
 import type { DrPhase } from "../config";
 import * as naming from "../naming";
 import { workflowTags } from "../tags";
 
-export interface BusinessWorkflowArgs {
+export interface BusinessWorkflowArgs extends Placement {
   readonly parent: pulumi.Resource;
   readonly prefix: string;
-  readonly scope: naming.NameScope;
-  readonly resourceGroupName: pulumi.Input<string>;
-  readonly subscriptionId: pulumi.Input<string>;
   readonly account: AccountRef;
   readonly enabled: boolean;
   readonly phase: DrPhase;
