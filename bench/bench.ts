@@ -15,6 +15,7 @@ import { Command } from "commander";
 import { WORKER_NODE_OPTIONS, prepareJobs, renderStack, renderPair } from "../plan/render";
 import type { StackName, StackRender } from "../plan/types";
 import type { BaselineJob, BaselineResult } from "./baselineWorker";
+import { formatTable, parseArgs } from "../tools/cli";
 import { generateCatalog } from "./generate";
 
 const SAMPLE = path.resolve(__dirname, "..", "catalog");
@@ -128,9 +129,7 @@ export function table(rows: readonly Row[]): string {
     `${r.ratio.toFixed(2)}x`,
     (((r.renderSeconds.primary + r.renderSeconds.secondary) * 1000) / r.resources).toFixed(2),
   ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  const fmt = (cells: readonly string[]) => cells.map((c, i) => c.padStart(widths[i]!)).join("  ");
-  return [fmt(head), fmt(widths.map((w) => "-".repeat(w))), ...lines.map(fmt)].join("\n");
+  return formatTable(head, lines);
 }
 
 export function machine(): string {
@@ -147,11 +146,8 @@ async function main(argv: readonly string[]): Promise<number> {
     .option("--sizes <list>", "partner counts (agreements = partners, at most 1000)", "10,100,1000")
     .option("--json", "print the rows as JSON")
     .exitOverride();
-  try {
-    program.parse(argv, { from: "user" });
-  } catch (e) {
-    return (e as { exitCode?: number }).exitCode === 0 ? 0 : 2;
-  }
+  const stop = parseArgs(program, argv);
+  if (stop !== undefined) return stop;
   const opts = program.opts<{ sizes: string; json?: boolean }>();
   const sizes = opts.sizes.split(",").map(Number);
   if (sizes.some((n) => !Number.isInteger(n) || n < 2 || n > 1000)) {

@@ -13,6 +13,7 @@ import { Command } from "commander";
 import { loadProgramInputs } from "../components/inputs";
 import { InputError, Problem } from "../components/problems";
 import { PROJECT_DIR, readStackFile } from "../plan/render";
+import { formatTable, parseArgs } from "../tools/cli";
 import { ScenarioSummary, runDrill, summarize } from "./model";
 import { DRILL_ASSUMPTIONS, standardScenarios, tradeoff, tradeoffSvg } from "./scenarios";
 
@@ -35,10 +36,7 @@ export function summaryTable(rows: readonly ScenarioSummary[]): string {
     String(r.worstLagSeconds),
     String(r.trafficMovedAfterSeconds),
   ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const fmt = (c: readonly string[]) =>
-    c.map((v, i) => (i === 0 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join("  ");
-  return [fmt(head), fmt(widths.map((w) => "-".repeat(w))), ...cells.map(fmt)].join("\n");
+  return formatTable(head, cells);
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -52,11 +50,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option("--project <dir>", "the b2b-dr project (Pulumi.secondary.yaml and the catalog)", PROJECT_DIR)
     .option("--json", "print the summaries as JSON")
     .exitOverride();
-  try {
-    program.parse(argv, { from: "user" });
-  } catch (e) {
-    return (e as { exitCode?: number }).exitCode === 0 ? 0 : 2;
-  }
+  const stop = parseArgs(program, argv);
+  if (stop !== undefined) return stop;
   const opts = program.opts<{ seeds: string; out: string; project: string; json?: boolean }>();
   const seeds = Number(opts.seeds);
   if (!Number.isInteger(seeds) || seeds < 1 || seeds > 100_000) {

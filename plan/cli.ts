@@ -14,6 +14,7 @@ import { InputError } from "../components/problems";
 import { RenderError, renderPair } from "./render";
 import { STACKS, StackName, StackRender } from "./types";
 import { writePlan } from "./write";
+import { parseArgs } from "../tools/cli";
 
 export interface StackSummary {
   readonly stack: StackName;
@@ -70,12 +71,9 @@ export async function main(argv: readonly string[]): Promise<number> {
         "Files: <out>/<stack>/{resources.json, outputs.json, invokes.json, workflows/*.json}; secrets are [secret].",
     )
     .exitOverride();
-  try {
-    program.parse(argv, { from: "user" });
-  } catch (e) {
-    const code = (e as { exitCode?: number }).exitCode ?? 1;
-    return code === 0 ? 0 : 1;
-  }
+  const stop = parseArgs(program, argv);
+  // A usage error is invalid input: exit status 1, as the plan contract says.
+  if (stop !== undefined) return stop === 0 ? 0 : 1;
   const opts = program.opts<{ stack?: StackName; phase?: DrPhase; catalog?: string; out: string; json?: boolean }>();
   const outDir = path.resolve(opts.out);
   try {
