@@ -164,6 +164,9 @@ describe("runbook CLI against a local HTTPS ARM", function () {
   it("failover: disables the primary and replication, bumps by the computed size, prints the pulumi commands; a second run changes nothing", async () => {
     h = await new Harness().start();
     h.seed({ [`${X12}-ICN`]: 5000 });
+    // Acknowledgements have a session of their own, bounded by the acknowledgement range.
+    h.fake.setSession("primary", `${X12}-ICN-ACK`, 300);
+    h.fake.replicate();
     const first = await h.run(["failover", "--yes", ...outputsArgs("normal")]);
     assert.strictEqual(first.code, 0, first.stdout + first.stderr);
     for (const wf of manifestOf(pairs.normal!.primary).workflows.business)
@@ -181,7 +184,8 @@ describe("runbook CLI against a local HTTPS ARM", function () {
       /pulumi config set b2b-dr:drPhase failover --stack secondary\n\s+pulumi up --stack secondary/,
     );
     const bumps = h.audit().filter((e) => e.action === "bump");
-    assert.strictEqual(bumps.length, SESSIONS.length);
+    assert.strictEqual(bumps.length, SESSIONS.length + 1);
+    assert.strictEqual(h.fake.controlNumber("secondary", `${X12}-ICN-ACK`), 300 + BUMP[X12]);
     assert.deepStrictEqual((bumps[0]!.before as { ControlNumber: string }).ControlNumber, "1000");
     assert.ok(h.audit().some((e) => e.action === "disable" && e.account === "primary"));
 
