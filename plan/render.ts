@@ -235,12 +235,27 @@ export function consistentWith(render: StackRender, peer: StackRender): boolean 
 export const MAX_RENDERS = 6;
 
 /**
+ * A first guess at a stack's outputs: its own `b2b-dr:` config values under their short names. Some
+ * outputs mirror config verbatim (`drPhase`, `region`); a guess that is wrong or incomplete costs
+ * one more render, never a wrong result, because the fixed point is checked.
+ */
+export function configGuess(job: StackJob): PeerOutputs {
+  const outputs: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(job.config)) {
+    if (key.startsWith(`${PROJECT}:`) && !job.secretKeys.includes(key)) outputs[key.slice(PROJECT.length + 1)] = value;
+  }
+  return { name: job.stack, outputs, secretOutputNames: [] };
+}
+
+/**
  * Renders both stacks, each reading the other's outputs, until every output a stack read from the
  * other is what the other publishes (a fixed point, checked both ways).
  *
- * The first render of the primary sees an empty secondary, as on a first deployment; it runs at the
- * same time as the secondary's, whose StackReference waits for it. The stale side is then rendered
- * again with the other's outputs (usually the primary, once).
+ * The primary and the secondary start together; the secondary's StackReference waits for the
+ * primary's outputs. The primary's first render reads a guess of the secondary's outputs (its config,
+ * see `configGuess`); when the guess is not enough (it lacks the secondary's account, needed in phase
+ * failback), it sees an empty secondary instead, as on a first deployment. Whichever side read stale
+ * values is then rendered again.
  */
 export async function renderPair(options: RenderOptions = {}): Promise<Record<StackName, StackRender>> {
   const jobs = prepareJobs(options);
@@ -249,7 +264,14 @@ export async function renderPair(options: RenderOptions = {}): Promise<Record<St
   const started = Date.now();
   const timed = (p: Promise<StackRender>, from = Date.now()) =>
     p.then((r) => (options.onRender?.(r, Date.now() - from), r));
-  const first = timed(startRender(jobs.primary).result, started);
+  const first = timed(
+    startRender(jobs.primary, configGuess(jobs.secondary)).result.catch((e: unknown) => {
+      if (!(e instanceof RenderError && e.userError)) throw e;
+      progress("rendering primary (pass 1, as on a first deployment)");
+      return startRender(jobs.primary).result;
+    }),
+    started,
+  );
   const second = timed(startRender(jobs.secondary, first.then(peerOf)).result, started);
   let [primary, secondary] = await Promise.all([first, second]);
   let renders = 2;

@@ -267,6 +267,16 @@ describe("program (offline engine, both stacks)", function () {
     }
   });
 
+  it("needs two renders when the secondary's config predicts what the primary reads, three in failback", async () => {
+    const count = async (phase: DrPhase) => {
+      let n = 0;
+      await renderPair({ phase, onRender: () => void n++ });
+      return n;
+    };
+    assert.strictEqual(await count("normal"), 2);
+    assert.strictEqual(await count("failback"), 3, "the primary needs the secondary's account: one more render");
+  });
+
   it("renders byte-identical plan files from run to run", () => {
     for (const stack of ["primary", "secondary"] as const) {
       assert.deepStrictEqual(planFiles(again[stack]), planFiles(normal()[stack]));
