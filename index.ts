@@ -31,9 +31,10 @@ export = async () => {
   const state = phaseState(phase);
 
   const client = authorization.getClientConfigOutput();
+  const scope = { environment: config.environment, region: config.region };
   const site = new MirroredIntegrationAccount("b2b", {
     role: config.role,
-    scope: { environment: config.environment, region: config.region },
+    scope,
     catalog,
     sku: config.integrationAccountSku,
     protect: config.protect,
@@ -52,12 +53,12 @@ export = async () => {
     plan.direction === undefined || protocols.length === 0
       ? undefined
       : new Replication("replication", {
-          scope: { environment: config.environment, region: config.region },
+          scope,
           resourceGroupName: site.resourceGroupName,
           subscriptionId: client.subscriptionId,
-          ...(plan.direction === "primaryToSecondary"
-            ? { source: await peer.account("primary"), target: self }
-            : { source: await peer.account("secondary"), target: self }),
+          // The source is the other stack's account, read from its outputs; the target is this one's.
+          source: await peer.account(plan.direction === "primaryToSecondary" ? "primary" : "secondary"),
+          target: self,
           protocols,
           enabled: plan.enabled,
           phase,
