@@ -179,7 +179,7 @@ interface PendingOptions {
 }
 
 /**
- * The mock engine callbacks: deterministic ARM ids, StackReferences from `options.peers`, two invokes,
+ * The mock engine callbacks: deterministic ARM ids, StackReferences from `options.peer`, two invokes,
  * and an error for anything else. `pending()` supplies the options of the resource being registered.
  */
 export function createMocks(

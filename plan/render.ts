@@ -142,23 +142,11 @@ export class RenderError extends Error {
 type WorkerReply =
   { ok: true; result: StackRender } | { ok: false; error: string; userError: boolean; registered: number };
 
-/** A render in progress in a child process of its own. */
-export interface RenderHandle {
-  readonly result: Promise<StackRender>;
-  /** The stack outputs, as soon as they resolve (only when asked for with `early`). */
-  readonly early: Promise<PeerOutputs>;
-  kill(): void;
-}
-
 /**
- * Starts rendering one stack in a fresh child process. With `peer` a promise, the stack's
- * StackReference waits until it resolves (another render), so several renders can run at once.
+ * Renders one stack in a fresh child process. With `peer` a promise, the stack's StackReference waits
+ * until it resolves (another render), so several renders can run at once.
  */
-export function startRender(
-  job: StackJob,
-  peer?: PeerOutputs | Promise<PeerOutputs>,
-  options: { early?: boolean } = {},
-): RenderHandle {
+export function renderStack(job: StackJob, peer?: PeerOutputs | Promise<PeerOutputs>): Promise<StackRender> {
   const child = fork(path.join(__dirname, "worker.ts"), [], {
     execArgv: ["-r", "ts-node/register/transpile-only", ...WORKER_NODE_OPTIONS],
     stdio: ["ignore", "ignore", "pipe", "ipc"],
@@ -167,53 +155,28 @@ export function startRender(
     env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" },
   });
   let stderr = "";
-  let killed = false;
   child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  let resolveEarly!: (p: PeerOutputs) => void;
-  let rejectEarly!: (e: unknown) => void;
-  const early = new Promise<PeerOutputs>((res, rej) => ((resolveEarly = res), (rejectEarly = rej)));
-  early.catch(() => undefined);
   const result = new Promise<StackRender>((resolve, reject) => {
     let settled = false;
-    child.on("message", (m: WorkerReply | { early: Omit<PeerOutputs, "name"> }) => {
-      if ("early" in m) return resolveEarly({ name: job.stack, ...m.early });
+    child.once("message", (m: WorkerReply) => {
       settled = true;
       if (m.ok) resolve(m.result);
       else reject(new RenderError(`stack ${job.stack}: ${m.error}`, m.userError, m.registered));
     });
     child.once("exit", (code) => {
-      const error = new RenderError(`stack ${job.stack}: the renderer exited with status ${code}\n${stderr}`, false);
-      rejectEarly(error);
-      if (!settled && !killed) reject(error);
+      if (!settled)
+        reject(new RenderError(`stack ${job.stack}: the renderer exited with status ${code}\n${stderr}`, false));
     });
   });
-  result.catch((e: unknown) => rejectEarly(e));
   const later = peer instanceof Promise;
-  child.send({
-    ...job,
-    peer: later ? undefined : peer,
-    peerFromParent: later,
-    sendEarlyOutputs: options.early,
-  } satisfies RenderJob);
+  child.send({ ...job, peer: later ? undefined : peer, peerFromParent: later } satisfies RenderJob);
   if (later) {
     peer.then(
       (p) => child.connected && child.send({ peer: p }),
       () => child.kill(),
     );
   }
-  return {
-    result,
-    early,
-    kill: () => {
-      killed = true;
-      child.kill();
-    },
-  };
-}
-
-/** Renders one stack in a fresh child process (see `startRender`). */
-export function renderStack(job: StackJob, peer?: PeerOutputs | Promise<PeerOutputs>): Promise<StackRender> {
-  return startRender(job, peer).result;
+  return result;
 }
 
 /**
@@ -265,14 +228,14 @@ export async function renderPair(options: RenderOptions = {}): Promise<Record<St
   const timed = (p: Promise<StackRender>, from = Date.now()) =>
     p.then((r) => (options.onRender?.(r, Date.now() - from), r));
   const first = timed(
-    startRender(jobs.primary, configGuess(jobs.secondary)).result.catch((e: unknown) => {
+    renderStack(jobs.primary, configGuess(jobs.secondary)).catch((e: unknown) => {
       if (!(e instanceof RenderError && e.userError)) throw e;
       progress("rendering primary (pass 1, as on a first deployment)");
-      return startRender(jobs.primary).result;
+      return renderStack(jobs.primary);
     }),
     started,
   );
-  const second = timed(startRender(jobs.secondary, first.then(peerOf)).result, started);
+  const second = timed(renderStack(jobs.secondary, first.then(peerOf)), started);
   let [primary, secondary] = await Promise.all([first, second]);
   let renders = 2;
   for (let pass = 2; ; pass++) {

@@ -15,8 +15,6 @@ export interface RenderJob {
   readonly peer: PeerOutputs | undefined;
   /** Wait for the parent to send the other stack's outputs before a StackReference resolves. */
   readonly peerFromParent: boolean;
-  /** Send the stack outputs (`{ early }`) as soon as they resolve, before the render finishes. */
-  readonly sendEarlyOutputs?: boolean;
 }
 
 /** One rendered stack. `rawOutputs` holds real (mock) secret values: never write it to disk. */

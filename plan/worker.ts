@@ -71,9 +71,6 @@ export async function renderInProcess(job: RenderJob): Promise<StackRender> {
     const program = require(path.join(job.projectDir, "index.ts")) as () => Promise<Record<string, unknown>>;
     const exported = await program();
     const outputs = await resolveOutputs(exported);
-    // The outputs are known before every resource is registered: the other stack may go on with them.
-    if (job.sendEarlyOutputs)
-      process.send?.({ early: { outputs: outputs.raw, secretOutputNames: outputs.secretOutputNames } });
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     await (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> }).waitForRPCs();
     const seen = (await peer)?.outputs ?? {};
@@ -108,7 +105,6 @@ if (require.main === module) {
     if (m.peer !== undefined) peerFromParent?.(m.peer);
   });
   process.once("message", (job: RenderJob) => {
-    // Replies go out with structured clone (see render.ts), which keeps `undefined` values.
     renderInProcess(job).then(
       (result) => process.send?.({ ok: true, result }, () => process.exit(0)),
       (e: unknown) =>

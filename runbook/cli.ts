@@ -264,6 +264,10 @@ async function execute(
 
   const names: StackNames = { primary: g.primaryStack, secondary: g.secondaryStack };
   const driver = io.driver ?? (pulumiCliAvailable() ? automationDriver(projectDir, names) : manualDriver);
+  const outputsFromPulumi = async (): Promise<Record<Role, StackOutputs>> => ({
+    primary: parseOutputs(await driver.outputs("primary"), `stack ${names.primary}`, "primary"),
+    secondary: parseOutputs(await driver.outputs("secondary"), `stack ${names.secondary}`, "secondary"),
+  });
   let outputs: Record<Role, StackOutputs>;
   if (g.primaryOutputs !== undefined && g.secondaryOutputs !== undefined) {
     outputs = {
@@ -271,10 +275,7 @@ async function execute(
       secondary: readOutputsFile(g.secondaryOutputs, "secondary"),
     };
   } else if (driver.available) {
-    outputs = {
-      primary: parseOutputs(await driver.outputs("primary"), `stack ${names.primary}`, "primary"),
-      secondary: parseOutputs(await driver.outputs("secondary"), `stack ${names.secondary}`, "secondary"),
-    };
+    outputs = await outputsFromPulumi();
   } else {
     throw new UsageError(
       "the Pulumi CLI is not installed, so the stack outputs cannot be read. Fix: pass --primary-outputs and --secondary-outputs " +
@@ -317,12 +318,7 @@ async function execute(
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     confirm: g.yes ? async () => true : (io.confirm ?? askOnTerminal),
     options: { dryRun: Boolean(g.dryRun), skipPrimary: !g.primary, waitTimeoutMs, pollIntervalMs },
-    reloadOutputs: driver.available
-      ? async () => ({
-          primary: parseOutputs(await driver.outputs("primary"), `stack ${names.primary}`, "primary"),
-          secondary: parseOutputs(await driver.outputs("secondary"), `stack ${names.secondary}`, "secondary"),
-        })
-      : undefined,
+    reloadOutputs: driver.available ? outputsFromPulumi : undefined,
   };
   return op(ctx, sub);
 }

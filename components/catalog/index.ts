@@ -8,7 +8,7 @@ import * as path from "path";
 import { canonical } from "../json";
 import { InputError, Problem } from "../problems";
 import { nameProblem } from "../naming";
-import { controlNumberProblems, directionSettings } from "./agreements";
+import { SettingsProblem, controlNumberProblems, directionSettings } from "./agreements";
 import { checkCertificate, checkMap, checkWorkflowDefinition, checkXsd, keyVaultIdProblem } from "./files";
 import type {
   AgreementSpec,
@@ -400,10 +400,7 @@ function checkAgreements(
       const inDirection = overrides[direction]?.[block]?.[field] !== undefined;
       return at(inDirection ? direction : "settings", ...settingsPath.split("."));
     };
-    for (const p of controlNumberProblems(spec)) {
-      problems.push(source.problem(overridePath(p.direction, p.path), p.value, `(${p.direction} side) ${p.message}`, p.fix));
-    }
-    for (const p of as2Problems(spec, certificates)) {
+    for (const p of [...controlNumberProblems(spec), ...as2Problems(spec, certificates)]) {
       problems.push(source.problem(overridePath(p.direction, p.path), p.value, `(${p.direction} side) ${p.message}`, p.fix));
     }
     if (a.protocol !== "AS2") {
@@ -418,18 +415,10 @@ function checkAgreements(
   return out;
 }
 
-interface DirectionProblem {
-  readonly direction: "receive" | "send";
-  readonly path: string;
-  readonly value: unknown;
-  readonly message: string;
-  readonly fix: string;
-}
-
 /** AS2 settings that contradict each other or name certificates the catalog does not have. */
-function as2Problems(spec: AgreementSpec, certificates: ReadonlyMap<string, CertificateArtifact>): DirectionProblem[] {
+function as2Problems(spec: AgreementSpec, certificates: ReadonlyMap<string, CertificateArtifact>): SettingsProblem[] {
   if (spec.protocol !== "AS2") return [];
-  const out: DirectionProblem[] = [];
+  const out: SettingsProblem[] = [];
   for (const direction of ["receive", "send"] as const) {
     const s = directionSettings(spec as AgreementSpec & { protocol: "AS2" }, direction);
     const mdn = s.mdnSettings as typeof s.mdnSettings & { receiptDeliveryUrl?: string };
