@@ -4,11 +4,7 @@
  */
 import type { Catalog } from "../model/catalog";
 import type { StackConfig } from "../model/config";
-import {
-  LATE_REPLAY_MINUTES,
-  pollIntervalMinutes,
-  triggerExecutionsPerMonth,
-} from "../model/workflows/replication";
+import { LATE_REPLAY_MINUTES, pollIntervalMinutes, triggerExecutionsPerMonth } from "../model/workflows/replication";
 import { bumpSize, bumpSizing } from "../runbook/controlNumbers";
 import type { AgreementTraffic, DrillScenario } from "./model";
 
