@@ -57,3 +57,16 @@ describe("naming", () => {
     );
   });
 });
+
+describe("deterministic GUIDs", () => {
+  it("match RFC 4122's v5 construction (the Python uuid5 vector) and are stable", async () => {
+    const { uuidV5, deterministicGuid } = await import("../model/guid");
+    // uuid.uuid5(uuid.NAMESPACE_DNS, "python.org") == 886313e1-3b8a-5372-9b90-0c9aee199e5d
+    assert.strictEqual(
+      uuidV5("6ba7b810-9dad-11d1-80b4-00c04fd430c8", "python.org"),
+      "886313e1-3b8a-5372-9b90-0c9aee199e5d",
+    );
+    assert.strictEqual(deterministicGuid("A", "b"), deterministicGuid("a", "B"));
+    assert.notStrictEqual(deterministicGuid("a", "b"), deterministicGuid("a", "c"));
+  });
+});
