@@ -70,3 +70,16 @@ describe("deterministic GUIDs", () => {
     assert.notStrictEqual(deterministicGuid("a", "b"), deterministicGuid("a", "c"));
   });
 });
+
+describe("moved resources keep their URNs", () => {
+  it("a business workflow or connection moved under BusinessWorkflows is aliased to its old parent", async () => {
+    const { movedChildOptions } = await import("../components/businessWorkflows");
+    const pulumi = await import("@pulumi/pulumi");
+    const parent = {} as InstanceType<typeof pulumi.ComponentResource>;
+    const previous = {} as InstanceType<typeof pulumi.ComponentResource>;
+    const opts = movedChildOptions(parent, previous);
+    assert.strictEqual(opts.parent, parent);
+    assert.deepStrictEqual(opts.aliases, [{ parent: previous }]);
+    assert.deepStrictEqual(movedChildOptions(parent, undefined).aliases, []);
+  });
+});
