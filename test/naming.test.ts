@@ -1,6 +1,7 @@
 /** The naming module: CAF prefixes, Azure's limits, and names that never change under a working stack. */
 import * as assert from "assert";
 import fc from "fast-check";
+import type { ComponentResource } from "@pulumi/pulumi";
 import * as naming from "../model/naming";
 
 const scope = { environment: "prod", region: "westeurope" };
@@ -74,9 +75,8 @@ describe("deterministic GUIDs", () => {
 describe("moved resources keep their URNs", () => {
   it("a business workflow or connection moved under BusinessWorkflows is aliased to its old parent", async () => {
     const { movedChildOptions } = await import("../components/businessWorkflows");
-    const pulumi = await import("@pulumi/pulumi");
-    const parent = {} as InstanceType<typeof pulumi.ComponentResource>;
-    const previous = {} as InstanceType<typeof pulumi.ComponentResource>;
+    const parent = {} as ComponentResource;
+    const previous = {} as ComponentResource;
     const opts = movedChildOptions(parent, previous);
     assert.strictEqual(opts.parent, parent);
     assert.deepStrictEqual(opts.aliases, [{ parent: previous }]);
