@@ -9,7 +9,8 @@ import type { Role } from "../model/config";
 import * as naming from "../model/naming";
 import type { ConnectionBinding } from "../model/workflows/definition";
 
-export type ManagedApi = "x12" | "edifact" | "as2";
+import type { ManagedApi } from "../model/protocols";
+export type { ManagedApi };
 
 /** An integration account as a connection sees it. */
 export interface AccountRef {
