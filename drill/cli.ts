@@ -15,7 +15,8 @@ import { InputError, Problem } from "../model/problems";
 import { PROJECT_DIR, readStackFile } from "../plan/render";
 import { formatTable, parseArgs } from "../tools/cli";
 import { ScenarioSummary, runDrill, summarize } from "./model";
-import { DRILL_ASSUMPTIONS, standardScenarios, tradeoff, tradeoffSvg } from "./scenarios";
+import { tradeoffSvg } from "./chart";
+import { DRILL_ASSUMPTIONS, standardScenarios, tradeoff } from "./scenarios";
 
 export function summaryTable(rows: readonly ScenarioSummary[]): string {
   const head = [
