@@ -13,7 +13,7 @@ import { Command } from "commander";
 import { loadProgramInputs } from "../model/inputs";
 import { InputError, Problem } from "../model/problems";
 import { PROJECT_DIR, readStackFile } from "../plan/render";
-import { formatTable, parseArgs } from "../tools/cli";
+import { formatTable, parseArgs, runMain } from "../tools/cli";
 import { ScenarioSummary, runDrill, summarize } from "./model";
 import { tradeoffSvg } from "./chart";
 import { DRILL_ASSUMPTIONS, standardScenarios, tradeoff } from "./scenarios";
@@ -115,4 +115,4 @@ export async function main(argv: readonly string[]): Promise<number> {
   return ok ? 0 : 1;
 }
 
-if (require.main === module) main(process.argv.slice(2)).then((code) => process.exit(code));
+if (require.main === module) runMain(main);

@@ -105,7 +105,7 @@ export class MirroredIntegrationAccount extends pulumi.ComponentResource {
       { parent: this, protect },
     );
     const warning = skuWarning(sku);
-    if (warning !== undefined) pulumi.log.warn(warning, this.integrationAccount);
+    if (warning !== undefined) void pulumi.log.warn(warning, this.integrationAccount);
 
     if (args.lock ?? false) {
       new authorization.ManagementLockAtResourceLevel(
