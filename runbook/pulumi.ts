@@ -4,6 +4,7 @@
  * can only say which `pulumi` commands a person must run.
  */
 import { spawnSync } from "child_process";
+import * as path from "path";
 import { z } from "zod";
 import { DR_PHASES, DrPhase, PROJECT, Role } from "../components/config";
 
@@ -46,7 +47,10 @@ export const manualDriver: PulumiDriver = {
   up: () => Promise.reject(new Error("the Pulumi CLI is not installed")),
 };
 
-/** The Automation API over the project in `workDir` (needs the Pulumi CLI and a logged-in backend). */
+/**
+ * The Automation API over the project in `workDir` (needs the Pulumi CLI and a logged-in backend).
+ * Every `pulumi up` it starts runs the project's policy pack (`<workDir>/policy`), as CI does.
+ */
 export function automationDriver(workDir: string, names: StackNames): PulumiDriver {
   // Loaded lazily: the Automation API module is only needed where the CLI exists.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -62,7 +66,10 @@ export function automationDriver(workDir: string, names: StackNames): PulumiDriv
       await (await select("secondary")).setConfig(`${PROJECT}:drPhase`, { value: phase });
     },
     async up(stack, onOutput) {
-      await (await select(stack)).up({ onOutput: (text) => text.split("\n").filter(Boolean).forEach(onOutput) });
+      await (await select(stack)).up({
+        onOutput: (text) => text.split("\n").filter(Boolean).forEach(onOutput),
+        policyPacks: [path.join(workDir, "policy")],
+      });
     },
   };
 }
