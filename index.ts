@@ -4,15 +4,15 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
-import { InputError } from "./components/problems";
-import { loadProgramInputs } from "./components/inputs";
+import { InputError } from "./model/problems";
+import { loadProgramInputs } from "./model/inputs";
 import { MirroredIntegrationAccount } from "./components/integrationAccount";
 import { drManifest } from "./components/manifest";
 import { PeerStack } from "./components/peer";
 import { Replication } from "./components/replication";
-import { phaseState, replicationPlan } from "./components/switch";
-import { protocolsInUse } from "./components/catalog";
-import { replicationRpoMinutes, triggerExecutionsPerMonth } from "./components/workflows/replication";
+import { phaseState, replicationPlan } from "./model/phase";
+import { protocolsInUse } from "./model/catalog";
+import { replicationRpoMinutes, triggerExecutionsPerMonth } from "./model/workflows/replication";
 
 export = async () => {
   let inputs;

@@ -5,9 +5,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as web from "@pulumi/azure-native/web";
-import type { Role } from "./config";
-import * as naming from "./naming";
-import type { ConnectionBinding } from "./workflows/definition";
+import type { Role } from "../model/config";
+import * as naming from "../model/naming";
+import type { ConnectionBinding } from "../model/workflows/definition";
 
 export type ManagedApi = "x12" | "edifact" | "as2";
 

@@ -4,9 +4,9 @@
  * it does.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { Catalog, generatedControlNumbers } from "./catalog";
-import type { ControlNumberRange } from "./catalog/agreements";
-import type { Role } from "./config";
+import { Catalog, generatedControlNumbers } from "../model/catalog";
+import type { ControlNumberRange } from "../model/catalog/agreements";
+import type { Role } from "../model/config";
 
 export type ManifestProtocol = "X12" | "Edifact" | "AS2";
 

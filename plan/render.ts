@@ -11,10 +11,10 @@ import * as fs from "fs";
 import * as path from "path";
 import { isDeepStrictEqual } from "util";
 import * as YAML from "yaml";
-import { DrPhase, PROJECT } from "../components/config";
-import { loadProgramInputs } from "../components/inputs";
-import { InputError, Problem } from "../components/problems";
-import type { Catalog } from "../components/catalog";
+import { DrPhase, PROJECT } from "../model/config";
+import { loadProgramInputs } from "../model/inputs";
+import { InputError, Problem } from "../model/problems";
+import type { Catalog } from "../model/catalog";
 import { PLACEHOLDER_SUBSCRIPTION, PeerOutputs } from "./engine";
 import { RenderJob, STACKS, StackName, StackRender } from "./types";
 

@@ -4,7 +4,7 @@
  * (test/policyPack.test.ts) asserts that each still equals the program's, so they cannot drift.
  */
 
-/** Tags the program puts on what it deploys (the program's `TAG`, components/tags.ts). */
+/** Tags the program puts on what it deploys (the program's `TAG`, model/tags.ts). */
 export const TAG = {
   role: "b2b-dr-role",
   environment: "b2b-dr-environment",

@@ -2,7 +2,7 @@
  * CrossGuard policies guarding the DR invariants at preview time. Exported as plain objects so tests
  * can call them directly; `index.ts` builds the PolicyPack (whose constructor starts the analyzer).
  *
- * Policies see resources, not the stack config: the program tags what they need (`components/tags.ts`).
+ * Policies see resources, not the stack config: the program tags what they need (`model/tags.ts`).
  * The pack imports nothing outside this folder (`./constants` holds the values it shares with the program).
  */
 import type {

@@ -5,7 +5,7 @@
  */
 import { LogicManagementClient } from "@azure/arm-logic";
 import type { TokenCredential } from "@azure/core-auth";
-import type { Role } from "../components/config";
+import type { Role } from "../model/config";
 
 export interface AccountLocation {
   readonly subscriptionId: string;

@@ -6,7 +6,7 @@
 import { spawnSync } from "child_process";
 import * as path from "path";
 import { z } from "zod";
-import { DR_PHASES, DrPhase, PROJECT, Role } from "../components/config";
+import { DR_PHASES, DrPhase, PROJECT, Role } from "../model/config";
 
 export interface PulumiDriver {
   /** Whether this driver can run Pulumi itself. */

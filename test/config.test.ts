@@ -3,7 +3,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { CONFIG_KEYS, KNOWN_REGIONS, parseStackConfig } from "../components/config";
+import { CONFIG_KEYS, KNOWN_REGIONS, parseStackConfig } from "../model/config";
 import { PROJECT_DIR, assertProblem } from "./helpers";
 
 const base = {

@@ -1,7 +1,7 @@
 /** The naming module: CAF prefixes, Azure's limits, and names that never change under a working stack. */
 import * as assert from "assert";
 import fc from "fast-check";
-import * as naming from "../components/naming";
+import * as naming from "../model/naming";
 
 const scope = { environment: "prod", region: "westeurope" };
 

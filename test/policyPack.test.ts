@@ -8,8 +8,8 @@ import * as assert from "assert";
 import { builtinModules } from "module";
 import * as fs from "fs";
 import * as path from "path";
-import { CONTROL_NUMBER_MAX, CONTROL_NUMBER_MIN } from "../components/catalog/defaults";
-import { TAG } from "../components/tags";
+import { CONTROL_NUMBER_MAX, CONTROL_NUMBER_MIN } from "../model/catalog/defaults";
+import { TAG } from "../model/tags";
 import * as packConstants from "../policy/constants";
 import { PROJECT_DIR } from "./helpers";
 

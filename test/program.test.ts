@@ -3,7 +3,7 @@
  * outputs, the phase switch, determinism and secrets.
  */
 import * as assert from "assert";
-import { DrPhase } from "../components/config";
+import { DrPhase } from "../model/config";
 import { createMocks, mockCallbackUrl, PLACEHOLDER_SUBSCRIPTION } from "../plan/engine";
 import { RenderError, consistentWith, prepareJobs, renderPair, renderStack } from "../plan/render";
 import { StackName, StackRender } from "../plan/types";

@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as logic from "@pulumi/azure-native/logic";
 import type * as inputs from "@pulumi/azure-native/types/input";
-import { AgreementSpec, buildAgreementContent } from "../catalog";
+import { AgreementSpec, buildAgreementContent } from "../../model/catalog";
 import { ArtifactContext, artifactLogicalName, artifactOptions } from "./context";
 import type { DeclaredWorkflow } from "./workflows";
 

@@ -5,11 +5,11 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as logic from "@pulumi/azure-native/logic";
-import type { BusinessWorkflow } from "../catalog";
+import type { BusinessWorkflow } from "../../model/catalog";
 import { AccountRef, ManagedApi, Placement, accountConnection, binding } from "../connections";
-import type { DrPhase } from "../config";
-import * as naming from "../naming";
-import { workflowTags } from "../tags";
+import type { DrPhase } from "../../model/config";
+import * as naming from "../../model/naming";
+import { workflowTags } from "../../model/tags";
 
 export interface BusinessWorkflowArgs extends Placement {
   readonly parent: pulumi.Resource;

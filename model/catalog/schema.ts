@@ -42,7 +42,9 @@ const regional = <T extends z.ZodType>(item: T) => z.strictObject({ primary: ite
 export const MAP_TYPES = ["Xslt", "Xslt20", "Xslt30", "Liquid"] as const;
 
 export const artifactsFileSchema = z.strictObject({
-  schemas: z.array(z.strictObject({ name: z.string(), file: z.string().min(1), metadata: metadata.optional() })).default([]),
+  schemas: z
+    .array(z.strictObject({ name: z.string(), file: z.string().min(1), metadata: metadata.optional() }))
+    .default([]),
   maps: z
     .array(
       z.strictObject({
@@ -182,9 +184,13 @@ function blockSchema(defaults: Record<string, unknown>, optional: readonly strin
   return z.strictObject(shape);
 }
 
-function settingsSchema(defaults: Record<string, Record<string, unknown>>, optional: Record<string, readonly string[]>) {
+function settingsSchema(
+  defaults: Record<string, Record<string, unknown>>,
+  optional: Record<string, readonly string[]>,
+) {
   const shape: Record<string, z.ZodType> = {};
-  for (const [block, fields] of Object.entries(defaults)) shape[block] = blockSchema(fields, optional[block] ?? []).optional();
+  for (const [block, fields] of Object.entries(defaults))
+    shape[block] = blockSchema(fields, optional[block] ?? []).optional();
   return z.strictObject(shape);
 }
 

@@ -127,7 +127,11 @@ export function generatedControlNumbers(agreement: AgreementSpec): ControlNumber
       upper: e.interchangeControlNumberUpperBound,
       rollover: e.rolloverInterchangeControlNumber,
     },
-    group: { lower: e.groupControlNumberLowerBound, upper: e.groupControlNumberUpperBound, rollover: e.rolloverGroupControlNumber },
+    group: {
+      lower: e.groupControlNumberLowerBound,
+      upper: e.groupControlNumberUpperBound,
+      rollover: e.rolloverGroupControlNumber,
+    },
     transactionSet: {
       lower: e.transactionSetControlNumberLowerBound,
       upper: e.transactionSetControlNumberUpperBound,
