@@ -66,7 +66,9 @@ export function automationDriver(workDir: string, names: StackNames): PulumiDriv
       await (await select("secondary")).setConfig(`${PROJECT}:drPhase`, { value: phase });
     },
     async up(stack, onOutput) {
-      await (await select(stack)).up({
+      await (
+        await select(stack)
+      ).up({
         onOutput: (text) => text.split("\n").filter(Boolean).forEach(onOutput),
         policyPacks: [path.join(workDir, "policy")],
       });
