@@ -49,7 +49,8 @@ export interface AccountConnectionArgs extends Placement {
 export function accountConnection(
   logicalName: string,
   args: AccountConnectionArgs,
-  parent: pulumi.Resource,
+  /** The connection's options: at least its parent. */
+  opts: pulumi.CustomResourceOptions,
 ): web.Connection {
   const connectionName = naming.connectionName(args.scope, args.purpose);
   return new web.Connection(
@@ -68,7 +69,7 @@ export function accountConnection(
       },
     },
     // Belt and braces: what Azure returns for `properties` is kept secret in state too.
-    { parent, additionalSecretOutputs: ["properties"] },
+    { ...opts, additionalSecretOutputs: ["properties"] },
   );
 }
 

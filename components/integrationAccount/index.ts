@@ -21,7 +21,7 @@ import { ArtifactContext } from "./context";
 import { declareMaps } from "./maps";
 import { declarePartners } from "./partners";
 import { declareSchemas } from "./schemas";
-import { declareBusinessWorkflows } from "./workflows";
+import { BusinessWorkflows } from "../businessWorkflows";
 
 export interface MirroredIntegrationAccountArgs {
   /** Required. Which side of the pair this is; selects the region's Key Vault for private keys. */
@@ -153,21 +153,23 @@ export class MirroredIntegrationAccount extends pulumi.ComponentResource {
     this.schemas = declareSchemas(ctx, args.catalog.schemas);
     this.maps = declareMaps(ctx, args.catalog.maps);
     this.certificates = declareCertificates(ctx, args.catalog.certificates);
-    const workflows = declareBusinessWorkflows(
+    const business = new BusinessWorkflows(
+      `${name}-business`,
       {
-        parent: this,
         prefix: name,
         scope: args.scope,
         resourceGroupName: this.resourceGroup.name,
         subscriptionId: args.subscriptionId,
         account: { role: args.role, id: this.integrationAccount.id, callbackUrl: this.callbackUrl },
+        workflows: args.catalog.workflows,
         enabled: args.active,
         phase: args.phase,
         dependsOn: [this.integrationAccount],
       },
-      args.catalog.workflows,
+      { parent: this },
     );
-    this.businessWorkflowNames = [...workflows.values()].map((w) => w.workflowName);
+    const workflows = business.workflows;
+    this.businessWorkflowNames = business.workflowNames;
     this.agreements = declareAgreements(ctx, args.catalog.agreements, {
       partners: this.partners,
       schemas: this.schemas,
