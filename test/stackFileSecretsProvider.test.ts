@@ -22,15 +22,16 @@ describe("stack files with a secrets provider", () => {
       "encryptionsalt: v1:ZW5jcnlwdGlvbnNhbHQ=:v1:AAAA:BBBB\n",
     ]) {
       const dir = tempDir();
+      fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
       fs.writeFileSync(
         path.join(dir, "Pulumi.secondary.yaml"),
-        `${header}${text}  b2b-dr:alertWebhook:\n    secure: v1:AAAABBBBCCCC\n`,
+        `${header}${text}  b2b-dr:callbackUrlNotAfter:\n    secure: v1:AAAABBBBCCCC\n`,
       );
       const problems: Problem[] = [];
       const after = readStackFile(dir, "secondary", problems);
       assert.deepStrictEqual(problems, []);
-      assert.deepStrictEqual(after?.raw, { ...before!.raw, "b2b-dr:alertWebhook": "[secret]" });
-      assert.deepStrictEqual(after?.secretKeys, ["b2b-dr:alertWebhook"]);
+      assert.deepStrictEqual(after?.raw, { ...before!.raw, "b2b-dr:callbackUrlNotAfter": "[secret]" });
+      assert.deepStrictEqual(after?.secretKeys, ["b2b-dr:callbackUrlNotAfter"]);
     }
   });
 });
