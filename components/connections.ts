@@ -9,7 +9,8 @@ import type { Role } from "../model/config";
 import * as naming from "../model/naming";
 import type { ConnectionBinding } from "../model/workflows/definition";
 
-export type ManagedApi = "x12" | "edifact" | "as2";
+import type { ManagedApi } from "../model/protocols";
+export type { ManagedApi };
 
 /** An integration account as a connection sees it. */
 export interface AccountRef {
@@ -19,7 +20,7 @@ export interface AccountRef {
   readonly callbackUrl: pulumi.Input<string>;
 }
 
-/** The managed API id, built with the WORKFLOW's region (reference/azure-b2b-dr.md §4). */
+/** The managed API id, built with the WORKFLOW's region (https://github.com/Azure/azure-quickstart-templates/tree/master/quickstarts/microsoft.logic/logic-app-b2b-disaster-recovery-replication). */
 export function managedApiId(
   subscriptionId: pulumi.Input<string>,
   region: string,

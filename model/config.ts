@@ -107,7 +107,8 @@ const list = <T extends z.ZodType>(item: T) =>
 const optional = <T extends z.ZodType<unknown, string>>(schema: T) =>
   z.union([z.literal("").transform(() => undefined), schema]);
 
-export const RECURRENCE_FREQUENCIES = ["Second", "Minute", "Hour", "Day"] as const;
+import { RECURRENCE_FREQUENCIES } from "./protocols";
+export { RECURRENCE_FREQUENCIES };
 /** ISO 8601 duration as Logic Apps retry policies take it, e.g. PT20S, PT5M, PT1H. */
 const ISO_DURATION = /^P(?=\d|T\d)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$/;
 
