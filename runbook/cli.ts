@@ -9,7 +9,6 @@ import * as fs from "fs";
 import * as path from "path";
 import * as readline from "readline";
 import { Command, Option } from "commander";
-import type { AccessToken, TokenCredential } from "@azure/core-auth";
 import { PROJECT_DIR, readStackFile } from "../plan/render";
 import { loadProgramInputs } from "../model/inputs";
 import { InputError, Problem, formatProblem } from "../model/problems";
@@ -17,6 +16,7 @@ import type { Role } from "../model/config";
 import { azureAccount, describeError } from "./arm";
 import { OperationResult, Reporter, RunbookContext, exitCodeOf, fileAudit } from "./context";
 import { bumpSize, bumpSizing } from "../model/controlNumbers";
+import { CredentialError, runbookCredential } from "./credential";
 import { MarkerError } from "./marker";
 import { bump, failover, fallback } from "./operations";
 import {
@@ -51,18 +51,6 @@ interface GlobalOptions {
 }
 
 class UsageError extends Error {}
-
-/** A bearer token from `AZURE_ACCESS_TOKEN` (e.g. `az account get-access-token --query accessToken -o tsv`). */
-export function staticTokenCredential(token: string): TokenCredential {
-  return { getToken: async (): Promise<AccessToken> => ({ token, expiresOnTimestamp: Date.now() + 3_600_000 }) };
-}
-
-async function credential(): Promise<TokenCredential> {
-  const token = process.env.AZURE_ACCESS_TOKEN;
-  if (token) return staticTokenCredential(token);
-  const { DefaultAzureCredential } = await import("@azure/identity");
-  return new DefaultAzureCredential();
-}
 
 function seconds(value: string, option: string): number {
   const n = Number(value);
@@ -162,7 +150,7 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
     async (sub: Record<string, string | undefined>) => {
       const g = program.opts<GlobalOptions>();
       result = await execute(name, g, sub, op, io).catch((e: unknown) => {
-        if (e instanceof UsageError || e instanceof InputError) {
+        if (e instanceof UsageError || e instanceof InputError || e instanceof CredentialError) {
           usageCode = 2;
           io.stderr(e instanceof InputError ? e.message : `error: ${e.message}`);
           return undefined;
@@ -288,7 +276,9 @@ async function execute(
     line: (t) => (json ? io.stderr(t) : io.stdout(t)),
     progress: (t) => io.stderr(t),
   };
-  const cred = await credential();
+  // Signing in asks Microsoft Entra ID (or the Azure CLI) for a token, never Resource Manager: with no
+  // credential this stops with how to log in (exit 2) before the first ARM call.
+  const cred = await runbookCredential({ env: process.env, armEndpoint: endpoint });
   const account = (role: Role) =>
     azureAccount(
       role,
