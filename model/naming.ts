@@ -13,6 +13,12 @@
  * Pattern: `<prefix>-<workload>-<environment>-<region>[-<purpose>]`, lower case.
  */
 
+/**
+ * Name prefix of the runbook's own marker session in each integration account. Agreement names may
+ * not start with it (the catalog refuses them), so the marker can never be mistaken for an agreement.
+ */
+export const RUNBOOK_SESSION_PREFIX = "b2bdr-runbook";
+
 /** The workload segment of every region-specific name. */
 export const WORKLOAD = "b2bdr";
 
