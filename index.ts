@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import { InputError } from "./model/problems";
-import { loadProgramInputs } from "./model/inputs";
+import { isPlaceholderSubscription, loadProgramInputs } from "./model/inputs";
 import { MirroredIntegrationAccount } from "./components/integrationAccount";
 import { drManifest } from "./components/manifest";
 import { PeerStack } from "./components/peer";
@@ -15,9 +15,14 @@ import { protocolsInUse } from "./model/catalog";
 import { replicationRpoMinutes, triggerExecutionsPerMonth } from "./model/workflows/replication";
 
 export = async () => {
+  // Placeholders of the sample catalog are warnings offline (the plan's engine reports the all-zero
+  // subscription) and errors when deploying into a real subscription, before anything is registered.
+  const client = await authorization.getClientConfig();
   let inputs;
   try {
-    inputs = loadProgramInputs(pulumi.runtime.allConfig(), `Pulumi.${pulumi.getStack()}.yaml`, __dirname);
+    inputs = loadProgramInputs(pulumi.runtime.allConfig(), `Pulumi.${pulumi.getStack()}.yaml`, __dirname, undefined, {
+      placeholders: isPlaceholderSubscription(client.subscriptionId) ? "warn" : "refuse",
+    });
   } catch (e) {
     if (e instanceof InputError) throw new pulumi.RunError(e.message);
     throw e;
@@ -30,7 +35,6 @@ export = async () => {
   const phase = config.drPhase ?? (await peer.drPhase());
   const state = phaseState(phase);
 
-  const client = authorization.getClientConfigOutput();
   const scope = { environment: config.environment, region: config.region };
   const site = new MirroredIntegrationAccount("b2b", {
     role: config.role,

@@ -30,8 +30,16 @@ export const LIMITS = {
   connection: { max: 80, pattern: /^[a-zA-Z0-9_.()-]+$/ },
   actionGroup: { max: 260, pattern: /^[a-zA-Z0-9_.()-]+$/ },
   alert: { max: 260, pattern: /^[a-zA-Z0-9_.()-]+$/ },
-  /** Integration-account artifacts: partners, schemas, maps, certificates, agreements. */
-  artifact: { max: 80, pattern: /^[a-zA-Z0-9_.()-]+$/ },
+  /**
+   * Integration-account artifacts: partners, schemas, maps, certificates, agreements. Microsoft's
+   * "Naming rules and restrictions for Azure resources", Microsoft.Logic
+   * (https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftlogic):
+   * 1-80 letters, digits and `-()._` (agreements: "not specified"; b2b-dr applies the same rule). The
+   * page's general advice is to avoid a special character at the end of a name ("these characters
+   * cause most validation rules to fail"); b2b-dr refuses a trailing period, which the same page
+   * forbids for resource groups and locks, rather than find out at deployment.
+   */
+  artifact: { max: 80, pattern: /^[a-zA-Z0-9_.()-]*[a-zA-Z0-9_()-]$/ },
 } as const;
 
 export type NameKind = keyof typeof LIMITS;
@@ -48,6 +56,7 @@ export function nameProblem(kind: NameKind, name: string): string | undefined {
   if (name.length === 0) return "is empty";
   if (name.length > limit.max) return `is ${name.length} characters long; Azure allows at most ${limit.max}`;
   if (!limit.pattern.test(name)) {
+    if (name.endsWith(".") && limit.pattern.test(name.slice(0, -1))) return "ends with a period, which Azure refuses";
     return "contains characters Azure refuses; use letters, digits, '-', '_', '.', '(' and ')'";
   }
   return undefined;

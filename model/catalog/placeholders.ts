@@ -47,7 +47,7 @@ export function placeholderProblem(
   return {
     ...at,
     value,
-    message: `still holds ${found.what}; it cannot work in a real deployment`,
+    message: `still holds ${found.what}, a placeholder of the sample`,
     fix: found.fix,
   };
 }
