@@ -56,7 +56,10 @@ export function nameProblem(kind: NameKind, name: string): string | undefined {
   if (name.length === 0) return "is empty";
   if (name.length > limit.max) return `is ${name.length} characters long; Azure allows at most ${limit.max}`;
   if (!limit.pattern.test(name)) {
-    if (name.endsWith(".") && limit.pattern.test(name.slice(0, -1))) return "ends with a period, which Azure refuses";
+    // Only the trailing period(s) are wrong when the name passes with them replaced by a letter.
+    if (name.endsWith(".") && limit.pattern.test(`${name.replace(/\.+$/, "")}a`)) {
+      return "ends with a period, which Azure refuses";
+    }
     return "contains characters Azure refuses; use letters, digits, '-', '_', '.', '(' and ')'";
   }
   return undefined;

@@ -37,7 +37,8 @@ describe("naming", () => {
   });
 
   it("refuses an artifact name ending in a period (Microsoft.Logic naming rules), nothing else that is valid", () => {
-    assert.match(naming.nameProblem("artifact", "Contoso.") ?? "", /ends with a period, which Azure refuses/);
+    for (const bad of ["Contoso.", ".", "a.."])
+      assert.match(naming.nameProblem("artifact", bad) ?? "", /ends with a period, which Azure refuses/, bad);
     assert.match(naming.nameProblem("artifact", "a b.") ?? "", /characters Azure refuses/);
     for (const ok of ["Contoso.v2", "X12_00401_850", "Order(v2)", "a", "-a_", "1.0"])
       assert.strictEqual(naming.nameProblem("artifact", ok), undefined, ok);

@@ -56,7 +56,7 @@ export function placeholderProblem(
 export function placeholderProblems(source: YamlSource): Problem[] {
   const out: Problem[] = [];
   for (const { path, node } of source.scalars()) {
-    if (typeof node.value !== "string") continue;
+    if (typeof node.value !== "string" || placeholderIn(node.value) === undefined) continue;
     const where = source.problem(path, node.value, "", "");
     const problem = placeholderProblem({ file: where.file, path: where.path, line: where.line }, node.value);
     if (problem !== undefined) out.push(problem);

@@ -10,6 +10,7 @@ import { Problem, pathText, showValue } from "../problems";
 /** A parsed YAML document that can tell the line of any path in it. */
 export class YamlSource {
   private nonFinite: readonly Problem[] | undefined;
+  private scalarList: readonly { readonly path: readonly PropertyKey[]; readonly node: YAML.Scalar }[] | undefined;
 
   private constructor(
     readonly file: string,
@@ -42,8 +43,9 @@ export class YamlSource {
   }
 
   /** Every scalar of the document with its path (keys and list indexes), in document order. */
-  scalars(): { readonly path: readonly PropertyKey[]; readonly node: YAML.Scalar }[] {
-    return scalarsOf(this.doc.contents, []);
+  scalars(): readonly { readonly path: readonly PropertyKey[]; readonly node: YAML.Scalar }[] {
+    this.scalarList ??= scalarsOf(this.doc.contents, [], []);
+    return this.scalarList;
   }
 
   /**
@@ -201,15 +203,17 @@ function duplicateKeys(text: string): Map<number, DuplicateKey> {
   return out;
 }
 
-function scalarsOf(node: unknown, path: readonly PropertyKey[]): { path: readonly PropertyKey[]; node: YAML.Scalar }[] {
-  if (YAML.isScalar(node)) return [{ path, node }];
-  if (YAML.isMap(node)) {
-    return node.items.flatMap((pair) =>
-      YAML.isScalar(pair.key) ? scalarsOf(pair.value, [...path, String(pair.key.value)]) : [],
-    );
-  }
-  if (YAML.isSeq(node)) return node.items.flatMap((item, i) => scalarsOf(item, [...path, i]));
-  return [];
+function scalarsOf(
+  node: unknown,
+  path: readonly PropertyKey[],
+  out: { path: readonly PropertyKey[]; node: YAML.Scalar }[],
+): { path: readonly PropertyKey[]; node: YAML.Scalar }[] {
+  if (YAML.isScalar(node)) out.push({ path, node });
+  else if (YAML.isMap(node)) {
+    for (const pair of node.items)
+      if (YAML.isScalar(pair.key)) scalarsOf(pair.value, [...path, String(pair.key.value)], out);
+  } else if (YAML.isSeq(node)) node.items.forEach((item, i) => scalarsOf(item, [...path, i], out));
+  return out;
 }
 
 function describe(issue: z.core.$ZodIssue): string {
