@@ -5,7 +5,7 @@
  */
 import * as path from "path";
 import { Catalog, loadCatalog } from "./catalog";
-import { PROJECT, StackConfig, parseStackConfig } from "./config";
+import { DEFAULT_STACK_CONTEXT, PROJECT, StackConfig, StackContext, parseStackConfig } from "./config";
 import { placeholderProblem, placeholderWarning } from "./catalog/placeholders";
 import { pairProblems } from "./pair";
 import { InputError, Problem } from "./problems";
@@ -42,9 +42,11 @@ export function loadProgramInputs(
   projectDir: string,
   /** Catalogs already loaded, by directory: stacks sharing a catalog read it once. */
   catalogs?: Map<string, Catalog | InputError>,
+  /** The stack's organization and project (to derive the peer stack's name). */
+  context: StackContext = DEFAULT_STACK_CONTEXT,
   options: InputOptions = {},
 ): ProgramInputs {
-  const parsed = parseStackConfig(rawConfig, configFile);
+  const parsed = parseStackConfig(rawConfig, configFile, context);
   if (!parsed.ok) throw new InputError(parsed.problems);
   const config = parsed.config;
   const problems: Problem[] = pairProblems(config, configFile, projectDir);

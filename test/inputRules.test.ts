@@ -28,6 +28,7 @@ const stackConfig = (role: string, region: string, extra: Record<string, unknown
 /** A project directory with the two stack files (only what the rules read). */
 function project(primaryRegion: string, secondaryRegion: string): string {
   const dir = tempDir();
+  fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
   for (const [stack, region] of [
     ["primary", primaryRegion],
     ["secondary", secondaryRegion],
@@ -246,7 +247,7 @@ describe("bad input: SKU advice", () => {
   });
 
   it("mentions Free only on a non-production stack, with its caveat", () => {
-    assertProblem(sku("Basic", { "b2b-dr:nonProduction": true }), {
+    assertProblem(sku("Basic", { "b2b-dr:nonProduction": "true" }), {
       path: "b2b-dr:integrationAccountSku",
       message: /too small/,
       fix: /to Free \(this stack is non-production: Free has no SLA\) or Standard/,
@@ -257,9 +258,13 @@ describe("bad input: SKU advice", () => {
 describe("placeholders of the sample (issue 9, item 6)", () => {
   const real = (dir: string) =>
     loadProgramInputs(
-      stackConfig("primary", "westeurope", { "b2b-dr:catalogPath": dir, "b2b-dr:alertEmails": ["oncall@contoso.com"] }),
+      stackConfig("primary", "westeurope", {
+        "b2b-dr:catalogPath": dir,
+        "b2b-dr:alertEmails": JSON.stringify(["oncall@contoso.com"]),
+      }),
       "Pulumi.primary.yaml",
       tempDir(),
+      undefined,
       undefined,
       { placeholders: "refuse" },
     );
@@ -294,9 +299,10 @@ describe("placeholders of the sample (issue 9, item 6)", () => {
   it("refuses them for a real subscription: every placeholder at once, in the catalog and the stack file", () => {
     const problems = problemsOf(() =>
       loadProgramInputs(
-        stackConfig("primary", "westeurope", { "b2b-dr:alertEmails": ["edi-oncall@contoso.example"] }),
+        stackConfig("primary", "westeurope", { "b2b-dr:alertEmails": JSON.stringify(["edi-oncall@contoso.example"]) }),
         "Pulumi.primary.yaml",
         PROJECT_DIR,
+        undefined,
         undefined,
         { placeholders: "refuse" },
       ),
