@@ -353,3 +353,17 @@ describe("placeholders of the sample (issue 9, item 6)", () => {
     );
   });
 });
+
+describe("catalog clock", () => {
+  it("warns about a certificate expiring within 30 days of the injected time, and not before", () => {
+    const cert = loadCatalog(SAMPLE_CATALOG).certificates.find((c) => c.notAfter !== undefined);
+    assert.ok(cert?.notAfter);
+    const expiry = Date.parse(cert.notAfter);
+    const at = (daysBefore: number) => loadCatalog(SAMPLE_CATALOG, { now: expiry - daysBefore * 86_400_000 }).warnings;
+    assert.deepStrictEqual(at(31), []);
+    assert.ok(
+      at(29).some((w) => w.startsWith(`artifacts.yaml: certificate ${cert.name} expires on ${cert.notAfter}`)),
+      at(29).join("\n"),
+    );
+  });
+});
