@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import { InputError } from "./model/problems";
-import { loadProgramInputs } from "./model/inputs";
+import { isPlaceholderSubscription, loadProgramInputs } from "./model/inputs";
 import { MirroredIntegrationAccount } from "./components/integrationAccount";
 import { KeyVaultAccess } from "./components/keyVaultAccess";
 import { drManifest } from "./components/manifest";
@@ -16,12 +16,24 @@ import { protocolsInUse } from "./model/catalog";
 import { replicationRpoMinutes, triggerExecutionsPerMonth } from "./model/workflows/replication";
 
 export = async () => {
+  // Placeholders of the sample catalog are warnings offline (the plan's engine reports the all-zero
+  // subscription) and errors when deploying into a real subscription, before anything is registered.
+  const client = await authorization.getClientConfig();
   let inputs;
   try {
-    inputs = loadProgramInputs(pulumi.runtime.allConfig(), `Pulumi.${pulumi.getStack()}.yaml`, __dirname, undefined, {
-      organization: pulumi.getOrganization(),
-      project: pulumi.getProject(),
-    });
+    inputs = loadProgramInputs(
+      pulumi.runtime.allConfig(),
+      `Pulumi.${pulumi.getStack()}.yaml`,
+      __dirname,
+      undefined,
+      {
+        organization: pulumi.getOrganization(),
+        project: pulumi.getProject(),
+      },
+      {
+        placeholders: isPlaceholderSubscription(client.subscriptionId) ? "warn" : "refuse",
+      },
+    );
   } catch (e) {
     if (e instanceof InputError) throw new pulumi.RunError(e.message);
     throw e;
@@ -34,7 +46,6 @@ export = async () => {
   const phase = config.drPhase ?? (await peer.drPhase());
   const state = phaseState(phase);
 
-  const client = authorization.getClientConfigOutput();
   const scope = { environment: config.environment, region: config.region };
   const site = new MirroredIntegrationAccount("b2b", {
     role: config.role,

@@ -383,6 +383,14 @@ export type ParseResult =
   | { readonly ok: true; readonly config: StackConfig; readonly warnings: readonly string[] }
   | { readonly ok: false; readonly problems: readonly Problem[] };
 
+/** The role a stack file's name states (`Pulumi.primary.yaml`, `Pulumi.prod-secondary.yaml`), if exactly one. */
+function roleInFileName(file: string): Role | undefined {
+  const stack = /^Pulumi\.(.+)\.ya?ml$/.exec(file.split(/[\\/]/).pop() ?? "")?.[1];
+  const words = stack?.toLowerCase().split(/[^a-z0-9]+/) ?? [];
+  const named = ROLES.filter((r) => words.includes(r));
+  return named.length === 1 ? named[0] : undefined;
+}
+
 /**
  * Validates raw config values.
  * @param raw  all config of the stack, keys fully qualified (`b2b-dr:region`, `azure-native:location`, ...)
@@ -443,6 +451,16 @@ export function parseStackConfig(
       value: c.drPhase,
       message: "is set on the primary stack; the DR phase has one source of truth, the secondary stack",
       fix: "remove b2b-dr:drPhase from the primary stack and set it on the secondary (the primary follows it)",
+    });
+  }
+  const named = roleInFileName(file);
+  if (named !== undefined && named !== c.role) {
+    problems.push({
+      file,
+      path: `${PROJECT}:role`,
+      value: c.role,
+      message: `contradicts the file name: ${file} is the ${named} stack's config`,
+      fix: `set b2b-dr:role to ${named} in ${file} (or give the stack a name that does not say ${named})`,
     });
   }
   if (problems.length > 0) return { ok: false, problems };

@@ -5,9 +5,25 @@
  */
 import * as path from "path";
 import { Catalog, loadCatalog } from "./catalog";
-import { DEFAULT_STACK_CONTEXT, StackConfig, StackContext, parseStackConfig } from "./config";
+import { DEFAULT_STACK_CONTEXT, PROJECT, StackConfig, StackContext, parseStackConfig } from "./config";
+import { placeholderProblem, placeholderWarning } from "./catalog/placeholders";
+import { pairProblems } from "./pair";
 import { InputError, Problem } from "./problems";
 import { skuProblems } from "./sku";
+
+export interface InputOptions {
+  /**
+   * What placeholders of the sample (an all-zero subscription id, a documentation domain) are:
+   * `warn` (the offline plan, the runbook) or `refuse` (a deployment into a real subscription).
+   * Default: `warn`.
+   */
+  readonly placeholders?: "warn" | "refuse";
+}
+
+/** The all-zero subscription id: what the offline plan's engine reports when no subscription is set. */
+export function isPlaceholderSubscription(subscriptionId: string): boolean {
+  return /^0{8}-0{4}-0{4}-0{4}-0{12}$/.test(subscriptionId);
+}
 
 export interface ProgramInputs {
   readonly config: StackConfig;
@@ -28,11 +44,12 @@ export function loadProgramInputs(
   catalogs?: Map<string, Catalog | InputError>,
   /** The stack's organization and project (to derive the peer stack's name). */
   context: StackContext = DEFAULT_STACK_CONTEXT,
+  options: InputOptions = {},
 ): ProgramInputs {
   const parsed = parseStackConfig(rawConfig, configFile, context);
   if (!parsed.ok) throw new InputError(parsed.problems);
   const config = parsed.config;
-  const problems: Problem[] = [];
+  const problems: Problem[] = pairProblems(config, configFile, projectDir);
   let catalog: Catalog | undefined;
   const dir = path.resolve(projectDir, config.catalogPath);
   let loaded = catalogs?.get(dir);
@@ -47,7 +64,24 @@ export function loadProgramInputs(
   }
   if (loaded instanceof InputError) problems.push(...loaded.problems);
   else catalog = loaded;
-  if (catalog !== undefined) problems.push(...skuProblems(config.integrationAccountSku, catalog, configFile));
+  if (catalog !== undefined) {
+    problems.push(...skuProblems(config.integrationAccountSku, catalog, configFile, config.nonProduction));
+  }
+  const placeholders = [
+    ...config.alertEmails.flatMap(
+      (email, i) => placeholderProblem({ file: configFile, path: `${PROJECT}:alertEmails[${i}]` }, email) ?? [],
+    ),
+    ...(catalog?.placeholders ?? []),
+  ];
+  if (options.placeholders === "refuse") problems.push(...placeholders);
   if (problems.length > 0 || catalog === undefined) throw new InputError(problems);
-  return { config, catalog, warnings: [...parsed.warnings, ...catalog.warnings] };
+  return {
+    config,
+    catalog,
+    warnings: [
+      ...parsed.warnings,
+      ...catalog.warnings,
+      ...placeholders.map((p) => placeholderWarning(p, "a deployment into a real subscription refuses it")),
+    ],
+  };
 }

@@ -13,6 +13,12 @@
  * Pattern: `<prefix>-<workload>-<environment>-<region>[-<purpose>]`, lower case.
  */
 
+/**
+ * Name prefix of the runbook's own marker session in each integration account. Agreement names may
+ * not start with it (the catalog refuses them), so the marker can never be mistaken for an agreement.
+ */
+export const RUNBOOK_SESSION_PREFIX = "b2bdr-runbook";
+
 /** The workload segment of every region-specific name. */
 export const WORKLOAD = "b2bdr";
 
@@ -24,8 +30,16 @@ export const LIMITS = {
   connection: { max: 80, pattern: /^[a-zA-Z0-9_.()-]+$/ },
   actionGroup: { max: 260, pattern: /^[a-zA-Z0-9_.()-]+$/ },
   alert: { max: 260, pattern: /^[a-zA-Z0-9_.()-]+$/ },
-  /** Integration-account artifacts: partners, schemas, maps, certificates, agreements. */
-  artifact: { max: 80, pattern: /^[a-zA-Z0-9_.()-]+$/ },
+  /**
+   * Integration-account artifacts: partners, schemas, maps, certificates, agreements. Microsoft's
+   * "Naming rules and restrictions for Azure resources", Microsoft.Logic
+   * (https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftlogic):
+   * 1-80 letters, digits and `-()._` (agreements: "not specified"; b2b-dr applies the same rule). The
+   * page's general advice is to avoid a special character at the end of a name ("these characters
+   * cause most validation rules to fail"); b2b-dr refuses a trailing period, which the same page
+   * forbids for resource groups and locks, rather than find out at deployment.
+   */
+  artifact: { max: 80, pattern: /^[a-zA-Z0-9_.()-]*[a-zA-Z0-9_()-]$/ },
 } as const;
 
 export type NameKind = keyof typeof LIMITS;
@@ -42,6 +56,10 @@ export function nameProblem(kind: NameKind, name: string): string | undefined {
   if (name.length === 0) return "is empty";
   if (name.length > limit.max) return `is ${name.length} characters long; Azure allows at most ${limit.max}`;
   if (!limit.pattern.test(name)) {
+    // Only the trailing period(s) are wrong when the name passes with them replaced by a letter.
+    if (name.endsWith(".") && limit.pattern.test(`${name.replace(/\.+$/, "")}a`)) {
+      return "ends with a period, which Azure refuses";
+    }
     return "contains characters Azure refuses; use letters, digits, '-', '_', '.', '(' and ')'";
   }
   return undefined;

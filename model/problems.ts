@@ -21,6 +21,8 @@ export interface Problem {
 /** Renders a value for a message: short, single-line, never `[object Object]`. */
 export function showValue(value: unknown): string {
   if (value === undefined) return "(missing)";
+  // JSON has no Infinity or NaN (it would print null).
+  if (typeof value === "number" && !Number.isFinite(value)) return String(value);
   const text = typeof value === "string" ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

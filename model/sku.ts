@@ -21,8 +21,12 @@ export const SKU_LIMITS: Readonly<Record<Sku, SkuLimits>> = {
   Standard: { agreements: 1000, partners: 1000, schemas: 1000, maps: 1000, certificates: 1000 },
 };
 
-/** Problems (in the stack config file) when the catalog exceeds what `sku` allows. */
-export function skuProblems(sku: Sku, catalog: Catalog, configFile: string): Problem[] {
+/**
+ * Problems (in the stack config file) when the catalog exceeds what `sku` allows. The fix names the
+ * smallest tier that fits; Free only for a stack marked `nonProduction` (Free has no SLA and is meant
+ * for exploration only), so production advice is Basic or Standard.
+ */
+export function skuProblems(sku: Sku, catalog: Catalog, configFile: string, nonProduction = false): Problem[] {
   const limits = SKU_LIMITS[sku];
   const counts: SkuLimits = {
     agreements: catalog.agreements.length,
@@ -33,7 +37,9 @@ export function skuProblems(sku: Sku, catalog: Catalog, configFile: string): Pro
   };
   const over = (Object.keys(limits) as (keyof SkuLimits)[]).filter((k) => counts[k] > limits[k]);
   if (over.length === 0) return [];
-  const larger = (Object.keys(SKU_LIMITS) as Sku[]).find((s) => over.every((k) => counts[k] <= SKU_LIMITS[s][k]));
+  const fits = (Object.keys(SKU_LIMITS) as Sku[])
+    .filter((s) => s !== "Free" || nonProduction)
+    .find((s) => over.every((k) => counts[k] <= SKU_LIMITS[s][k]));
   return [
     {
       file: configFile,
@@ -41,9 +47,11 @@ export function skuProblems(sku: Sku, catalog: Catalog, configFile: string): Pro
       value: sku,
       message: `is too small for the catalog: ${over.map((k) => `${counts[k]} ${k} (the ${sku} tier allows ${limits[k]})`).join(", ")}`,
       fix:
-        larger === undefined
+        fits === undefined
           ? "split the catalog over several integration accounts"
-          : `set b2b-dr:integrationAccountSku to ${larger}`,
+          : fits === "Free"
+            ? "set b2b-dr:integrationAccountSku to Free (this stack is non-production: Free has no SLA) or Standard"
+            : `set b2b-dr:integrationAccountSku to ${fits}`,
     },
   ];
 }

@@ -379,7 +379,7 @@ describe("catalog against the SKU", () => {
     "b2b-dr:integrationAccountSku": sku,
   });
 
-  it("refuses Basic for a catalog with more than 1 agreement and 2 partners, naming the fix", () => {
+  it("refuses Basic for a catalog with more than 1 agreement and 2 partners, naming the fix (never Free for production)", () => {
     assertProblem(
       problemsOf(() => loadProgramInputs(config("Basic"), "Pulumi.primary.yaml", tempDir())),
       {
@@ -387,7 +387,7 @@ describe("catalog against the SKU", () => {
         path: "b2b-dr:integrationAccountSku",
         value: "Basic",
         message: /3 agreements \(the Basic tier allows 1\), 3 partners \(the Basic tier allows 2\)/,
-        fix: /set b2b-dr:integrationAccountSku to Free/,
+        fix: /^set b2b-dr:integrationAccountSku to Standard$/,
       },
     );
   });

@@ -37,6 +37,24 @@ describe("naming", () => {
     assert.match(naming.nameProblem("resourceGroup", "rg-ends-with-dot.") ?? "", /refuses/);
   });
 
+  it("refuses an artifact name ending in a period (Microsoft.Logic naming rules), nothing else that is valid", () => {
+    for (const bad of ["Contoso.", ".", "a.."])
+      assert.match(naming.nameProblem("artifact", bad) ?? "", /ends with a period, which Azure refuses/, bad);
+    assert.match(naming.nameProblem("artifact", "a b.") ?? "", /characters Azure refuses/);
+    for (const ok of ["Contoso.v2", "X12_00401_850", "Order(v2)", "a", "-a_", "1.0"])
+      assert.strictEqual(naming.nameProblem("artifact", ok), undefined, ok);
+  });
+
+  it("every name of Azure's artifact alphabet up to 80 characters is accepted unless it ends in '.' (property)", () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[a-zA-Z0-9_.()-]{1,80}$/), (name) => {
+        const problem = naming.nameProblem("artifact", name);
+        if (name.endsWith(".")) assert.match(problem ?? "", /ends with a period/);
+        else assert.strictEqual(problem, undefined);
+      }),
+    );
+  });
+
   it("every name built from a valid environment and a known region is valid (property)", () => {
     fc.assert(
       fc.property(

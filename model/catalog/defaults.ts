@@ -23,6 +23,23 @@ export const CONTROL_NUMBER_MAX = 999_999_999;
 /** EDIFACT UNB 0020 is an..14: prefix + counter + suffix must fit (https://learn.microsoft.com/azure/logic-apps/logic-apps-enterprise-integration-edifact-message-settings). */
 export const EDIFACT_CONTROL_REFERENCE_MAX_LENGTH = 14;
 
+/**
+ * X12 and EDIFACT validation settings have the same fields and the same defaults: one definition.
+ * The duplicate checks are off here and turned on for receive agreements by `RECEIVE_DEFAULTS`.
+ */
+const EDI_VALIDATION_DEFAULTS = {
+  allowLeadingAndTrailingSpacesAndZeroes: false,
+  checkDuplicateGroupControlNumber: false,
+  checkDuplicateInterchangeControlNumber: false,
+  checkDuplicateTransactionSetControlNumber: false,
+  interchangeControlNumberValidityDays: 30,
+  trailingSeparatorPolicy: "NotAllowed",
+  trimLeadingAndTrailingSpacesAndZeroes: false,
+  validateCharacterSet: true,
+  validateEDITypes: true,
+  validateXSDTypes: false,
+} satisfies inputs.logic.X12ValidationSettingsArgs & inputs.logic.EdifactValidationSettingsArgs;
+
 export const X12_DEFAULTS = {
   acknowledgementSettings: {
     acknowledgementControlNumberLowerBound: CONTROL_NUMBER_MIN,
@@ -79,18 +96,7 @@ export const X12_DEFAULTS = {
     useDotAsDecimalSeparator: false,
   },
   securitySettings: { authorizationQualifier: "00", securityQualifier: "00" },
-  validationSettings: {
-    allowLeadingAndTrailingSpacesAndZeroes: false,
-    checkDuplicateGroupControlNumber: false,
-    checkDuplicateInterchangeControlNumber: false,
-    checkDuplicateTransactionSetControlNumber: false,
-    interchangeControlNumberValidityDays: 30,
-    trailingSeparatorPolicy: "NotAllowed",
-    trimLeadingAndTrailingSpacesAndZeroes: false,
-    validateCharacterSet: true,
-    validateEDITypes: true,
-    validateXSDTypes: false,
-  },
+  validationSettings: EDI_VALIDATION_DEFAULTS,
 } satisfies Settings<inputs.logic.X12ProtocolSettingsArgs>;
 
 export const EDIFACT_DEFAULTS = {
@@ -140,18 +146,7 @@ export const EDIFACT_DEFAULTS = {
     suspendInterchangeOnError: false,
     useDotAsDecimalSeparator: false,
   },
-  validationSettings: {
-    allowLeadingAndTrailingSpacesAndZeroes: false,
-    checkDuplicateGroupControlNumber: false,
-    checkDuplicateInterchangeControlNumber: false,
-    checkDuplicateTransactionSetControlNumber: false,
-    interchangeControlNumberValidityDays: 30,
-    trailingSeparatorPolicy: "NotAllowed",
-    trimLeadingAndTrailingSpacesAndZeroes: false,
-    validateCharacterSet: true,
-    validateEDITypes: true,
-    validateXSDTypes: false,
-  },
+  validationSettings: EDI_VALIDATION_DEFAULTS,
 } satisfies Settings<inputs.logic.EdifactProtocolSettingsArgs>;
 
 const AS2_CONNECTION_DEFAULTS = {
@@ -202,22 +197,19 @@ export const AS2_DEFAULTS = {
   },
 } satisfies Settings<inputs.logic.AS2ProtocolSettingsArgs>;
 
+/** X12 and EDIFACT receive agreements catch duplicate interchanges, groups and transaction sets. */
+const EDI_RECEIVE_DEFAULTS = {
+  validationSettings: {
+    checkDuplicateGroupControlNumber: true,
+    checkDuplicateInterchangeControlNumber: true,
+    checkDuplicateTransactionSetControlNumber: true,
+  },
+} as const;
+
 /** What a receive agreement changes on top of the protocol defaults (the DR prerequisites). */
 export const RECEIVE_DEFAULTS = {
-  X12: {
-    validationSettings: {
-      checkDuplicateGroupControlNumber: true,
-      checkDuplicateInterchangeControlNumber: true,
-      checkDuplicateTransactionSetControlNumber: true,
-    },
-  },
-  Edifact: {
-    validationSettings: {
-      checkDuplicateGroupControlNumber: true,
-      checkDuplicateInterchangeControlNumber: true,
-      checkDuplicateTransactionSetControlNumber: true,
-    },
-  },
+  X12: EDI_RECEIVE_DEFAULTS,
+  Edifact: EDI_RECEIVE_DEFAULTS,
   AS2: { validationSettings: { checkDuplicateMessage: true } },
 } as const;
 

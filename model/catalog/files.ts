@@ -6,6 +6,31 @@ import * as crypto from "crypto";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { Liquid } from "liquidjs";
 
+/**
+ * Largest schema or map b2b-dr uploads. Microsoft's "Limits and configuration reference for Azure
+ * Logic Apps", section "Artifact capacity limits"
+ * (https://learn.microsoft.com/azure/logic-apps/logic-apps-limits-and-config#artifact-capacity-limits),
+ * allows schemas and maps of up to 8 MB on every integration-account tier, but "to upload files larger
+ * than 2 MB" requires a blob container (a `contentLink`). b2b-dr sends the content inline in the
+ * resource, so 2 MB (taken as 2 MiB) is its limit. Certificates and workflow definitions have no
+ * documented size limit there and are not checked.
+ */
+export const ARTIFACT_CONTENT_LIMIT = 2 * 1024 * 1024;
+/** Azure's own limit for schemas and maps (uploaded through a blob link), for the message. */
+export const ARTIFACT_AZURE_LIMIT = 8 * 1024 * 1024;
+
+/** The refusal of a `kind` file of `size` bytes, above `ARTIFACT_CONTENT_LIMIT`. */
+export function contentLimitRefusal(kind: "schema" | "map") {
+  return (size: number) => ({
+    ok: false as const,
+    message:
+      size > ARTIFACT_AZURE_LIMIT
+        ? `is ${size} bytes; Azure refuses a ${kind} larger than 8 MB (${ARTIFACT_AZURE_LIMIT} bytes)`
+        : `is ${size} bytes; Azure takes a ${kind} larger than 2 MB only through a blob link, and b2b-dr uploads ${kind}s inline (at most ${ARTIFACT_CONTENT_LIMIT} bytes)`,
+    fix: `make the ${kind} smaller than 2 MB (split it, or remove unused definitions)`,
+  });
+}
+
 export type FileCheck<T> = { ok: true; value: T } | { ok: false; message: string; fix: string };
 
 const XSD_NS = "http://www.w3.org/2001/XMLSchema";

@@ -3,6 +3,7 @@
  * components declare comes from here, so both regions get the same artifacts by construction.
  */
 import type { Role } from "../config";
+import type { Problem } from "../problems";
 import type { MapType } from "./files";
 import type { Protocol } from "./schema";
 
@@ -105,4 +106,9 @@ export interface Catalog {
   readonly workflows: readonly BusinessWorkflow[];
   /** Advice that does not stop a deployment (e.g. a duplicate check turned off). */
   readonly warnings: readonly string[];
+  /**
+   * Values still holding a placeholder of the sample catalog (an all-zero subscription id, a
+   * documentation domain). `loadProgramInputs` makes them warnings offline and errors in a real deployment.
+   */
+  readonly placeholders: readonly Problem[];
 }

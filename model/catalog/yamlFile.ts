@@ -9,6 +9,9 @@ import { Problem, pathText, showValue } from "../problems";
 
 /** A parsed YAML document that can tell the line of any path in it. */
 export class YamlSource {
+  private nonFinite: readonly Problem[] | undefined;
+  private scalarList: readonly { readonly path: readonly PropertyKey[]; readonly node: YAML.Scalar }[] | undefined;
+
   private constructor(
     readonly file: string,
     private readonly doc: YAML.Document.Parsed,
@@ -35,16 +38,33 @@ export class YamlSource {
     }
     const lines = new YAML.LineCounter();
     const doc = YAML.parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
-    if (doc.errors.length > 0) {
-      return doc.errors.map((e) => ({
-        file,
-        path: "(YAML syntax)",
-        line: e.linePos?.[0]?.line,
-        message: e.message.split("\n")[0] ?? e.message,
-        fix: "correct the YAML syntax at that line (indentation, brackets, quotes, duplicate keys)",
-      }));
-    }
+    if (doc.errors.length > 0) return yamlErrorProblems(text, doc.errors, file);
     return new YamlSource(file, doc, lines);
+  }
+
+  /** Every scalar of the document with its path (keys and list indexes), in document order. */
+  scalars(): readonly { readonly path: readonly PropertyKey[]; readonly node: YAML.Scalar }[] {
+    this.scalarList ??= scalarsOf(this.doc.contents, [], []);
+    return this.scalarList;
+  }
+
+  /**
+   * Numbers YAML reads as infinite or NaN (`.inf`, `-.inf`, `.nan`, or an overflow such as `1e999`):
+   * no catalog field takes one, and they would print as `null`. Shown as written.
+   */
+  nonFiniteProblems(): readonly Problem[] {
+    this.nonFinite ??= this.scalars()
+      .filter(({ node }) => typeof node.value === "number" && !Number.isFinite(node.value))
+      .map(({ path, node }) => {
+        const written = node.source ?? String(node.value);
+        return this.problem(
+          path,
+          written,
+          `is not a finite number: YAML reads ${written} as ${String(node.value)}`,
+          "give a finite number (or quote the value if it is meant as text)",
+        );
+      });
+    return this.nonFinite;
   }
 
   /** The plain JavaScript value of the document. */
@@ -93,8 +113,11 @@ export class YamlSource {
     const result = schema.safeParse(value, { reportInput: true });
     if (result.success) return { data: result.data, problems: [] };
     const problems: Problem[] = [];
+    // A non-finite number is reported once, as written, by `nonFiniteProblems`.
+    const nonFinite = new Set(this.nonFiniteProblems().map((p) => p.path));
     for (const issue of result.error.issues) {
       const path = [...base, ...issue.path];
+      if (nonFinite.has(pathText(path))) continue;
       if (issue.code === "unrecognized_keys") {
         const allowed = allowedKeys(schema, issue.path);
         for (const key of issue.keys) {
@@ -120,6 +143,77 @@ export class YamlSource {
     }
     return { data: undefined, problems };
   }
+}
+
+/**
+ * Problems for YAML syntax errors. A duplicate key names the key, where it is and the line of its
+ * first occurrence (the parser itself only says "Map keys must be unique").
+ */
+export function yamlErrorProblems(text: string, errors: readonly YAML.YAMLError[], file: string): Problem[] {
+  const duplicates = errors.some((e) => e.code === "DUPLICATE_KEY") ? duplicateKeys(text) : new Map();
+  return errors.map((e) => {
+    const line = e.linePos?.[0]?.line;
+    const duplicate = e.code === "DUPLICATE_KEY" ? duplicates.get(e.pos[0]) : undefined;
+    if (duplicate !== undefined) {
+      return {
+        file,
+        path: "(YAML syntax)",
+        line,
+        value: duplicate.key,
+        message: `duplicate key: ${JSON.stringify(duplicate.key)} appears again in ${pathText(duplicate.parent)} (first at line ${duplicate.firstLine}); map keys must be unique`,
+        fix: `keep one ${duplicate.key}: entry in ${pathText(duplicate.parent)} and delete the other`,
+      };
+    }
+    return {
+      file,
+      path: "(YAML syntax)",
+      line,
+      message: e.message.split("\n")[0] ?? e.message,
+      fix: "correct the YAML syntax at that line (indentation, brackets, quotes, duplicate keys)",
+    };
+  });
+}
+
+interface DuplicateKey {
+  readonly key: string;
+  readonly parent: readonly PropertyKey[];
+  readonly firstLine: number;
+}
+
+/** Repeated keys of every map, by the offset of the repetition (where the parser reports it). */
+function duplicateKeys(text: string): Map<number, DuplicateKey> {
+  const lines = new YAML.LineCounter();
+  const doc = YAML.parseDocument(text, { lineCounter: lines, uniqueKeys: false });
+  const out = new Map<number, DuplicateKey>();
+  const walk = (node: unknown, path: readonly PropertyKey[]): void => {
+    if (YAML.isMap(node)) {
+      const first = new Map<string, number>();
+      for (const pair of node.items) {
+        if (!YAML.isScalar(pair.key)) continue;
+        const key = String(pair.key.value);
+        const offset = pair.key.range?.[0] ?? 0;
+        const seen = first.get(key);
+        if (seen === undefined) first.set(key, offset);
+        else out.set(offset, { key, parent: path, firstLine: lines.linePos(seen).line });
+        walk(pair.value, [...path, key]);
+      }
+    } else if (YAML.isSeq(node)) node.items.forEach((item, i) => walk(item, [...path, i]));
+  };
+  walk(doc.contents, []);
+  return out;
+}
+
+function scalarsOf(
+  node: unknown,
+  path: readonly PropertyKey[],
+  out: { path: readonly PropertyKey[]; node: YAML.Scalar }[],
+): { path: readonly PropertyKey[]; node: YAML.Scalar }[] {
+  if (YAML.isScalar(node)) out.push({ path, node });
+  else if (YAML.isMap(node)) {
+    for (const pair of node.items)
+      if (YAML.isScalar(pair.key)) scalarsOf(pair.value, [...path, String(pair.key.value)], out);
+  } else if (YAML.isSeq(node)) node.items.forEach((item, i) => scalarsOf(item, [...path, i], out));
+  return out;
 }
 
 function describe(issue: z.core.$ZodIssue): string {
