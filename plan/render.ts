@@ -6,19 +6,17 @@
  * primary reads the secondary's phase), so the pair is rendered the way it is first deployed:
  * primary, secondary, primary again, and so on until the outputs stop changing.
  */
-import { fork } from "child_process";
-import * as fs from "fs";
 import * as path from "path";
 import { isDeepStrictEqual } from "util";
-import * as YAML from "yaml";
-import { DrPhase, PROJECT } from "../model/config";
+import { DrPhase, PROJECT, StackConfig } from "../model/config";
 import { loadProgramInputs } from "../model/inputs";
+import * as naming from "../model/naming";
 import { InputError, Problem } from "../model/problems";
+import { PROJECT_DIR, readStackFile } from "../model/stackFile";
 import type { Catalog } from "../model/catalog";
-import { PLACEHOLDER_SUBSCRIPTION, PeerOutputs } from "./engine";
+import { forkWorker, firstReply } from "../tools/workers";
+import { PLACEHOLDER_SUBSCRIPTION, PeerOutputs, armId, mockCallbackUrl } from "./engine";
 import { RenderJob, STACKS, StackName, StackRender } from "./types";
-
-export const PROJECT_DIR = path.resolve(__dirname, "..");
 
 export interface RenderOptions {
   /** Project directory holding Pulumi.yaml, the stack files and index.ts. Default: this project. */
@@ -31,53 +29,6 @@ export interface RenderOptions {
   readonly progress?: (message: string) => void;
   /** Told about every finished render (the benchmark's measurements). */
   readonly onRender?: (render: StackRender, ms: number) => void;
-}
-
-interface StackFile {
-  readonly file: string;
-  readonly raw: Record<string, unknown>;
-  readonly secretKeys: string[];
-}
-
-/** Reads `Pulumi.<stack>.yaml`; secure values (ciphertext) become `[secret]` placeholders. */
-export function readStackFile(projectDir: string, stack: StackName, problems: Problem[]): StackFile | undefined {
-  const file = `Pulumi.${stack}.yaml`;
-  let text: string;
-  try {
-    text = fs.readFileSync(path.join(projectDir, file), "utf8");
-  } catch {
-    problems.push({
-      file,
-      path: "(file)",
-      message: "does not exist",
-      fix: `create it with \`pulumi stack init ${stack}\` and set its config (see the README)`,
-    });
-    return undefined;
-  }
-  const doc = YAML.parseDocument(text, { prettyErrors: true });
-  if (doc.errors.length > 0) {
-    for (const e of doc.errors) {
-      problems.push({
-        file,
-        path: "(YAML syntax)",
-        line: e.linePos?.[0]?.line,
-        message: e.message.split("\n")[0] ?? e.message,
-        fix: "correct the YAML syntax",
-      });
-    }
-    return undefined;
-  }
-  const config = ((doc.toJS() as { config?: Record<string, unknown> } | null)?.config ?? {}) as Record<string, unknown>;
-  const raw: Record<string, unknown> = {};
-  const secretKeys: string[] = [];
-  for (const [key, value] of Object.entries(config)) {
-    const qualified = key.includes(":") ? key : `${PROJECT}:${key}`;
-    if (value !== null && typeof value === "object" && "secure" in value) {
-      raw[qualified] = "[secret]";
-      secretKeys.push(qualified);
-    } else raw[qualified] = value;
-  }
-  return { file, raw, secretKeys };
 }
 
 /** Config values as the engine hands them to a program: strings, objects as JSON. */
@@ -101,30 +52,36 @@ export function prepareJobs(options: RenderOptions): Record<StackName, StackJob>
     if (options.catalog !== undefined) raw[`${PROJECT}:catalogPath`] = path.resolve(options.catalog);
     if (options.phase !== undefined && raw[`${PROJECT}:role`] === "secondary")
       raw[`${PROJECT}:drPhase`] = options.phase;
+    let config: StackConfig;
     try {
-      loadProgramInputs(raw, stackFile.file, projectDir, catalogs);
+      config = loadProgramInputs(raw, stackFile.file, projectDir, catalogs).config;
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       for (const p of e.problems) if (!problems.some((q) => isDeepStrictEqual(p, q))) problems.push(p);
       continue;
     }
+    const subscriptionId =
+      typeof raw["azure-native:subscriptionId"] === "string"
+        ? raw["azure-native:subscriptionId"]
+        : PLACEHOLDER_SUBSCRIPTION;
     jobs[stack] = {
       projectDir,
       stack,
       config: engineStrings(raw),
       secretKeys: stackFile.secretKeys,
-      subscriptionId:
-        typeof raw["azure-native:subscriptionId"] === "string"
-          ? raw["azure-native:subscriptionId"]
-          : PLACEHOLDER_SUBSCRIPTION,
+      subscriptionId,
+      guess: outputsGuess(stack, engineStrings(raw), stackFile.secretKeys, config, subscriptionId),
     };
   }
   if (problems.length > 0) throw new InputError(problems);
   return jobs as Record<StackName, StackJob>;
 }
 
-/** A stack's job without its peer (decided by `renderPair`). */
-export type StackJob = Omit<RenderJob, "peer" | "peerFromParent">;
+/**
+ * A stack's job without its peer (decided by `renderPair`), and a guess of the stack's outputs for
+ * the other stack's first render (`outputsGuess`).
+ */
+export type StackJob = Omit<RenderJob, "peer" | "peerFromParent"> & { readonly guess: PeerOutputs };
 
 /** A failure inside the program that the user can fix (e.g. a RunError), as opposed to a bug. */
 export class RenderError extends Error {
@@ -147,33 +104,29 @@ type WorkerReply =
  * until it resolves (another render), so several renders can run at once.
  */
 export function renderStack(job: StackJob, peer?: PeerOutputs | Promise<PeerOutputs>): Promise<StackRender> {
-  const child = fork(path.join(__dirname, "worker.ts"), [], {
-    execArgv: ["-r", "ts-node/register/transpile-only", ...WORKER_NODE_OPTIONS],
-    stdio: ["ignore", "ignore", "pipe", "ipc"],
-    // Structured clone keeps `undefined` (an output the program read but the peer does not have).
-    serialization: "advanced",
-    env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" },
-  });
-  let stderr = "";
-  child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const result = new Promise<StackRender>((resolve, reject) => {
-    let settled = false;
-    child.once("message", (m: WorkerReply) => {
-      settled = true;
-      if (m.ok) resolve(m.result);
-      else reject(new RenderError(`stack ${job.stack}: ${m.error}`, m.userError, m.registered));
-    });
-    child.once("exit", (code) => {
-      if (!settled)
-        reject(new RenderError(`stack ${job.stack}: the renderer exited with status ${code}\n${stderr}`, false));
-    });
+  const worker = forkWorker(path.join(__dirname, "worker.ts"), { nodeOptions: WORKER_NODE_OPTIONS });
+  const result = firstReply<WorkerReply>(
+    worker,
+    (code, stderr) => new RenderError(`stack ${job.stack}: the renderer exited with status ${code}\n${stderr}`, false),
+  ).then((m) => {
+    if (m.ok) return m.result;
+    throw new RenderError(`stack ${job.stack}: ${m.error}`, m.userError, m.registered);
   });
   const later = peer instanceof Promise;
-  child.send({ ...job, peer: later ? undefined : peer, peerFromParent: later } satisfies RenderJob);
+  const renderJob: RenderJob = {
+    projectDir: job.projectDir,
+    stack: job.stack,
+    config: job.config,
+    secretKeys: job.secretKeys,
+    subscriptionId: job.subscriptionId,
+    peer: later ? undefined : peer,
+    peerFromParent: later,
+  };
+  worker.child.send(renderJob);
   if (later) {
     peer.then(
-      (p) => child.connected && child.send({ peer: p }),
-      () => child.kill(),
+      (p) => worker.child.connected && worker.child.send({ peer: p }),
+      () => worker.child.kill(),
     );
   }
   return result;
@@ -190,24 +143,50 @@ function peerOf(render: StackRender): PeerOutputs {
   return { name: render.stack, outputs: render.rawOutputs, secretOutputNames: render.secretOutputNames };
 }
 
-/** Whether everything `render` read from its peer is what `peer` now publishes. */
+/** Whether everything `render` read from its peer is what `peer` now publishes, secret or not alike. */
 export function consistentWith(render: StackRender, peer: StackRender): boolean {
-  return Object.entries(render.peerRead).every(([key, value]) => isDeepStrictEqual(value, peer.rawOutputs[key]));
+  return Object.entries(render.peerRead).every(
+    ([key, value]) =>
+      isDeepStrictEqual(value, peer.rawOutputs[key]) &&
+      render.peerReadSecret.includes(key) === peer.secretOutputNames.includes(key),
+  );
 }
 
 export const MAX_RENDERS = 6;
 
 /**
- * A first guess at a stack's outputs: its own `b2b-dr:` config values under their short names. Some
- * outputs mirror config verbatim (`drPhase`, `region`); a guess that is wrong or incomplete costs
- * one more render, never a wrong result, because the fixed point is checked.
+ * A first guess at a stack's outputs, for the other stack's first render: its own `b2b-dr:` config
+ * values under their short names (some outputs mirror config verbatim: `drPhase`, `region`), and its
+ * integration account (resource group, name, ARM id, callback URL), which follow from its config by
+ * the naming rules (model/naming.ts) and the engine's deterministic ids. A guess that is wrong or
+ * incomplete costs one more render, never a wrong result: the fixed point is checked
+ * (`consistentWith`).
  */
-export function configGuess(job: StackJob): PeerOutputs {
+export function outputsGuess(
+  stack: StackName,
+  config: Readonly<Record<string, string>>,
+  secretKeys: readonly string[],
+  parsed: StackConfig,
+  subscriptionId: string,
+): PeerOutputs {
   const outputs: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(job.config)) {
-    if (key.startsWith(`${PROJECT}:`) && !job.secretKeys.includes(key)) outputs[key.slice(PROJECT.length + 1)] = value;
+  for (const [key, value] of Object.entries(config)) {
+    if (key.startsWith(`${PROJECT}:`) && !secretKeys.includes(key)) outputs[key.slice(PROJECT.length + 1)] = value;
   }
-  return { name: job.stack, outputs, secretOutputNames: [] };
+  const scope = { environment: parsed.environment, region: parsed.region };
+  const resourceGroupName = naming.resourceGroupName(scope);
+  const integrationAccountName = naming.integrationAccountName(scope);
+  Object.assign(outputs, {
+    resourceGroupName,
+    integrationAccountName,
+    integrationAccountId: armId(
+      "azure-native:logic:IntegrationAccount",
+      { resourceGroupName, integrationAccountName },
+      subscriptionId,
+    ),
+    integrationAccountCallbackUrl: mockCallbackUrl(resourceGroupName, integrationAccountName),
+  });
+  return { name: stack, outputs, secretOutputNames: ["integrationAccountCallbackUrl"] };
 }
 
 /**
@@ -215,10 +194,10 @@ export function configGuess(job: StackJob): PeerOutputs {
  * other is what the other publishes (a fixed point, checked both ways).
  *
  * The primary and the secondary start together; the secondary's StackReference waits for the
- * primary's outputs. The primary's first render reads a guess of the secondary's outputs (its config,
- * see `configGuess`); when the guess is not enough (it lacks the secondary's account, needed in phase
- * failback), it sees an empty secondary instead, as on a first deployment. Whichever side read stale
- * values is then rendered again.
+ * primary's outputs. The primary's first render reads a guess of the secondary's outputs (its config
+ * and account, see `outputsGuess`); when the guess is not enough for the program (a RunError), it sees
+ * an empty secondary instead, as on a first deployment. Whichever side read stale values is then
+ * rendered again. With a right guess every phase takes two renders, run at once.
  */
 export async function renderPair(options: RenderOptions = {}): Promise<Record<StackName, StackRender>> {
   const jobs = prepareJobs(options);
@@ -228,7 +207,7 @@ export async function renderPair(options: RenderOptions = {}): Promise<Record<St
   const timed = (p: Promise<StackRender>, from = Date.now()) =>
     p.then((r) => (options.onRender?.(r, Date.now() - from), r));
   const first = timed(
-    renderStack(jobs.primary, configGuess(jobs.secondary)).catch((e: unknown) => {
+    renderStack(jobs.primary, jobs.secondary.guess).catch((e: unknown) => {
       if (!(e instanceof RenderError && e.userError)) throw e;
       progress("rendering primary (pass 1, as on a first deployment)");
       return renderStack(jobs.primary);
