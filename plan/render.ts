@@ -15,7 +15,8 @@ import { InputError, Problem } from "../model/problems";
 import { PROJECT_DIR, readStackFile } from "../model/stackFile";
 import type { Catalog } from "../model/catalog";
 import { forkWorker, firstReply } from "../tools/workers";
-import { PLACEHOLDER_SUBSCRIPTION, PeerOutputs, armId, mockCallbackUrl } from "./engine";
+import type { PeerOutputs } from "./engine";
+import { PLACEHOLDER_SUBSCRIPTION, armId, mockCallbackUrl } from "./ids";
 import { RenderJob, STACKS, StackName, StackRender } from "./types";
 
 export interface RenderOptions {
@@ -29,6 +30,8 @@ export interface RenderOptions {
   readonly progress?: (message: string) => void;
   /** Told about every finished render (the benchmark's measurements). */
   readonly onRender?: (render: StackRender, ms: number) => void;
+  /** Old-generation cap of each render process, in MB (default `WORKER_HEAP_MB`). */
+  readonly heapMb?: number;
 }
 
 /** Config values as the engine hands them to a program: strings, objects as JSON. */
@@ -103,8 +106,12 @@ type WorkerReply =
  * Renders one stack in a fresh child process. With `peer` a promise, the stack's StackReference waits
  * until it resolves (another render), so several renders can run at once.
  */
-export function renderStack(job: StackJob, peer?: PeerOutputs | Promise<PeerOutputs>): Promise<StackRender> {
-  const worker = forkWorker(path.join(__dirname, "worker.ts"), { nodeOptions: WORKER_NODE_OPTIONS });
+export function renderStack(
+  job: StackJob,
+  peer?: PeerOutputs | Promise<PeerOutputs>,
+  heapMb = WORKER_HEAP_MB,
+): Promise<StackRender> {
+  const worker = forkWorker(path.join(__dirname, "worker.ts"), { nodeOptions: workerNodeOptions(heapMb) });
   const result = firstReply<WorkerReply>(
     worker,
     (code, stderr) => new RenderError(`stack ${job.stack}: the renderer exited with status ${code}\n${stderr}`, false),
@@ -133,10 +140,24 @@ export function renderStack(job: StackJob, peer?: PeerOutputs | Promise<PeerOutp
 }
 
 /**
- * Node options of the render processes: a cap on the old generation makes V8 collect the runtime's
- * short-lived promises sooner, which keeps a 1,000-agreement render well under 1 GB.
+ * The old-generation cap of a render process, in MB. The two stacks render at once, and their processes
+ * together with this one must stay within the plan's memory budget (1.5 GB at 1,000 agreements,
+ * docs/benchmarks/plan.md). A 1,000-agreement render needs a little over 500 MB of old generation at its
+ * peak (it runs out at 512); V8 grows the heap up to the cap before it collects hard, so the cap sets a
+ * render's resident memory: about the cap plus 130 MB (code, young generation, buffers).
  */
-export const WORKER_NODE_OPTIONS = ["--max-old-space-size=768"];
+export const WORKER_HEAP_MB = 560;
+
+/**
+ * The young generation's semi-space, in MB (V8's default is 16): a render's young objects are mostly
+ * short-lived promises, and a small nursery keeps about 35 MB less resident per process.
+ */
+export const WORKER_SEMI_SPACE_MB = 4;
+
+/** Node options of a render process (and of the benchmark's baseline, for a fair comparison). */
+export function workerNodeOptions(heapMb = WORKER_HEAP_MB): string[] {
+  return [`--max-old-space-size=${heapMb}`, `--max-semi-space-size=${WORKER_SEMI_SPACE_MB}`];
+}
 
 /** The other stack's outputs as a StackReference reads them. */
 function peerOf(render: StackRender): PeerOutputs {
@@ -207,14 +228,14 @@ export async function renderPair(options: RenderOptions = {}): Promise<Record<St
   const timed = (p: Promise<StackRender>, from = Date.now()) =>
     p.then((r) => (options.onRender?.(r, Date.now() - from), r));
   const first = timed(
-    renderStack(jobs.primary, jobs.secondary.guess).catch((e: unknown) => {
+    renderStack(jobs.primary, jobs.secondary.guess, options.heapMb).catch((e: unknown) => {
       if (!(e instanceof RenderError && e.userError)) throw e;
       progress("rendering primary (pass 1, as on a first deployment)");
-      return renderStack(jobs.primary);
+      return renderStack(jobs.primary, undefined, options.heapMb);
     }),
     started,
   );
-  const second = timed(renderStack(jobs.secondary, first.then(peerOf)), started);
+  const second = timed(renderStack(jobs.secondary, first.then(peerOf), options.heapMb), started);
   let [primary, secondary] = await Promise.all([first, second]);
   let renders = 2;
   for (let pass = 2; ; pass++) {
@@ -229,8 +250,8 @@ export async function renderPair(options: RenderOptions = {}): Promise<Record<St
     }
     const stack: StackName = primaryStale ? "primary" : "secondary";
     progress(`rendering ${stack} (pass ${pass}, with the other stack's outputs)`);
-    if (primaryStale) primary = await timed(renderStack(jobs.primary, peerOf(secondary)));
-    else secondary = await timed(renderStack(jobs.secondary, peerOf(primary)));
+    if (primaryStale) primary = await timed(renderStack(jobs.primary, peerOf(secondary), options.heapMb));
+    else secondary = await timed(renderStack(jobs.secondary, peerOf(primary), options.heapMb));
     renders++;
   }
 }
