@@ -7,6 +7,7 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import { InputError } from "./model/problems";
 import { loadProgramInputs } from "./model/inputs";
 import { MirroredIntegrationAccount } from "./components/integrationAccount";
+import { KeyVaultAccess } from "./components/keyVaultAccess";
 import { drManifest } from "./components/manifest";
 import { PeerStack } from "./components/peer";
 import { Replication } from "./components/replication";
@@ -17,12 +18,15 @@ import { replicationRpoMinutes, triggerExecutionsPerMonth } from "./model/workfl
 export = async () => {
   let inputs;
   try {
-    inputs = loadProgramInputs(pulumi.runtime.allConfig(), `Pulumi.${pulumi.getStack()}.yaml`, __dirname);
+    inputs = loadProgramInputs(pulumi.runtime.allConfig(), `Pulumi.${pulumi.getStack()}.yaml`, __dirname, undefined, {
+      organization: pulumi.getOrganization(),
+      project: pulumi.getProject(),
+    });
   } catch (e) {
     if (e instanceof InputError) throw new pulumi.RunError(e.message);
     throw e;
   }
-  for (const warning of inputs.warnings) pulumi.log.warn(warning);
+  for (const warning of inputs.warnings) void pulumi.log.warn(warning);
   const { config, catalog } = inputs;
 
   const peer = new PeerStack(config.peerStack);
@@ -45,6 +49,14 @@ export = async () => {
     phase,
     nonProduction: config.nonProduction,
   });
+
+  if (config.keyVaultAccess !== undefined) {
+    new KeyVaultAccess("keyvault-access", {
+      catalog,
+      role: config.role,
+      servicePrincipalId: config.keyVaultAccess.servicePrincipalId,
+    });
+  }
 
   const self = { role: config.role, id: site.integrationAccountId, callbackUrl: site.callbackUrl };
   const plan = replicationPlan(config.role, state);

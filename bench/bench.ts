@@ -17,7 +17,7 @@ import { DR_PHASES, DrPhase } from "../model/config";
 import { WORKER_HEAP_MB, prepareJobs, renderPair, renderStack, workerNodeOptions } from "../plan/render";
 import { STACKS, StackName, StackRender } from "../plan/types";
 import type { BaselineJob, BaselineResult } from "./baselineWorker";
-import { formatTable, parseArgs } from "../tools/cli";
+import { formatTable, parseArgs, runMain } from "../tools/cli";
 import { firstReply, forkWorker, sampleTotalResident } from "../tools/workers";
 import { generateCatalog } from "./generate";
 
@@ -313,4 +313,4 @@ async function main(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
-if (require.main === module) main(process.argv.slice(2)).then((code) => process.exit(code));
+if (require.main === module) runMain(main);

@@ -9,7 +9,8 @@ import type { Role } from "../model/config";
 import * as naming from "../model/naming";
 import type { ConnectionBinding } from "../model/workflows/definition";
 
-export type ManagedApi = "x12" | "edifact" | "as2";
+import type { ManagedApi } from "../model/protocols";
+export type { ManagedApi };
 
 /** An integration account as a connection sees it. */
 export interface AccountRef {
@@ -19,7 +20,7 @@ export interface AccountRef {
   readonly callbackUrl: pulumi.Input<string>;
 }
 
-/** The managed API id, built with the WORKFLOW's region (reference/azure-b2b-dr.md §4). */
+/** The managed API id, built with the WORKFLOW's region (https://github.com/Azure/azure-quickstart-templates/tree/master/quickstarts/microsoft.logic/logic-app-b2b-disaster-recovery-replication). */
 export function managedApiId(
   subscriptionId: pulumi.Input<string>,
   region: string,
@@ -49,7 +50,8 @@ export interface AccountConnectionArgs extends Placement {
 export function accountConnection(
   logicalName: string,
   args: AccountConnectionArgs,
-  parent: pulumi.Resource,
+  /** The connection's options: at least its parent. */
+  opts: pulumi.CustomResourceOptions,
 ): web.Connection {
   const connectionName = naming.connectionName(args.scope, args.purpose);
   return new web.Connection(
@@ -68,7 +70,7 @@ export function accountConnection(
       },
     },
     // Belt and braces: what Azure returns for `properties` is kept secret in state too.
-    { parent, additionalSecretOutputs: ["properties"] },
+    { ...opts, additionalSecretOutputs: ["properties"] },
   );
 }
 

@@ -80,7 +80,7 @@ export class Replication extends pulumi.ComponentResource {
           purpose: key,
           account,
         },
-        this,
+        { parent: this },
       );
     };
 

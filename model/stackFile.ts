@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { PROJECT } from "./config";
+import { mergeStackConfig, readProjectFile } from "./pulumiProject";
 import type { Problem } from "./problems";
 
 /** The project directory: Pulumi.yaml, the stack files, index.ts and the sample catalog. */
@@ -16,15 +16,17 @@ export const PROJECT_DIR = path.resolve(__dirname, "..");
 export interface StackFile {
   /** The file name, relative to the project directory (for problems). */
   readonly file: string;
-  /** Fully qualified config keys (`b2b-dr:drPhase`, `azure-native:subscriptionId`) → YAML values. */
-  readonly raw: Record<string, unknown>;
+  /** Fully qualified config keys (`b2b-dr:drPhase`, `azure-native:subscriptionId`) → the text the program is handed. */
+  readonly raw: Record<string, string>;
   /** Keys whose values are `secure:` ciphertext (their value in `raw` is `[secret]`). */
   readonly secretKeys: string[];
 }
 
 /**
- * Reads `Pulumi.<stack>.yaml`; secure values (ciphertext) become `[secret]` placeholders. A missing
- * file or bad YAML adds problems (file, line, fix) and returns undefined.
+ * Reads `Pulumi.<stack>.yaml` and merges it with Pulumi.yaml by the Pulumi CLI's rule: the values the
+ * program would be handed (text), every missing required key and mistyped value a problem; secure
+ * values (ciphertext) become `[secret]` placeholders. A missing file or bad YAML adds problems (file,
+ * line, fix) and returns undefined.
  */
 export function readStackFile(projectDir: string, stack: string, problems: Problem[]): StackFile | undefined {
   const file = `Pulumi.${stack}.yaml`;
@@ -36,11 +38,11 @@ export function readStackFile(projectDir: string, stack: string, problems: Probl
       file,
       path: "(file)",
       message: "does not exist",
-      fix: `create it with \`pulumi stack init ${stack}\` and set its config (see the README)`,
+      fix: `create it with \`pulumi stack init ${stack}\` and set its config (see docs/configuration.md)`,
     });
     return undefined;
   }
-  const doc = YAML.parseDocument(text, { prettyErrors: true });
+  const doc = YAML.parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     for (const e of doc.errors) {
       problems.push({
@@ -53,15 +55,11 @@ export function readStackFile(projectDir: string, stack: string, problems: Probl
     }
     return undefined;
   }
+  const project = readProjectFile(projectDir, problems);
+  if (project === undefined) return undefined;
   const config = ((doc.toJS() as { config?: Record<string, unknown> } | null)?.config ?? {}) as Record<string, unknown>;
-  const raw: Record<string, unknown> = {};
-  const secretKeys: string[] = [];
-  for (const [key, value] of Object.entries(config)) {
-    const qualified = key.includes(":") ? key : `${PROJECT}:${key}`;
-    if (value !== null && typeof value === "object" && "secure" in value) {
-      raw[qualified] = "[secret]";
-      secretKeys.push(qualified);
-    } else raw[qualified] = value;
-  }
-  return { file, raw, secretKeys };
+  const before = problems.length;
+  const merged = mergeStackConfig(project, config, file, problems);
+  if (problems.length > before) return undefined;
+  return { file, raw: { ...merged.values }, secretKeys: [...merged.secretKeys] };
 }

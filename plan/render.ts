@@ -34,11 +34,6 @@ export interface RenderOptions {
   readonly heapMb?: number;
 }
 
-/** Config values as the engine hands them to a program: strings, objects as JSON. */
-function engineStrings(raw: Record<string, unknown>): Record<string, string> {
-  return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
-}
-
 /**
  * Reads and validates the config and catalog of both stacks; throws `InputError` with every problem
  * of both. Nothing is rendered or written from invalid input.
@@ -51,7 +46,7 @@ export function prepareJobs(options: RenderOptions): Record<StackName, StackJob>
   for (const stack of STACKS) {
     const stackFile = readStackFile(projectDir, stack, problems);
     if (stackFile === undefined) continue;
-    const raw = { ...stackFile.raw };
+    const raw: Record<string, string> = { ...stackFile.raw };
     if (options.catalog !== undefined) raw[`${PROJECT}:catalogPath`] = path.resolve(options.catalog);
     if (options.phase !== undefined && raw[`${PROJECT}:role`] === "secondary")
       raw[`${PROJECT}:drPhase`] = options.phase;
@@ -70,10 +65,10 @@ export function prepareJobs(options: RenderOptions): Record<StackName, StackJob>
     jobs[stack] = {
       projectDir,
       stack,
-      config: engineStrings(raw),
+      config: raw,
       secretKeys: stackFile.secretKeys,
       subscriptionId,
-      guess: outputsGuess(stack, engineStrings(raw), stackFile.secretKeys, config, subscriptionId),
+      guess: outputsGuess(stack, raw, stackFile.secretKeys, config, subscriptionId),
     };
   }
   if (problems.length > 0) throw new InputError(problems);
@@ -140,23 +135,18 @@ export function renderStack(
 }
 
 /**
- * The old-generation cap of a render process, in MB. The two stacks render at once, and their processes
- * together with this one must stay within the plan's memory budget (1.5 GB at 1,000 agreements,
- * docs/benchmarks/plan.md). A 1,000-agreement render needs a little over 500 MB of old generation at its
- * peak (it runs out at 512); V8 grows the heap up to the cap before it collects hard, so the cap sets a
- * render's resident memory: about the cap plus 130 MB (code, young generation, buffers).
+ * The old-generation cap of a render process, in MB. A cap makes V8 collect the runtime's short-lived
+ * promises sooner; V8 grows the heap up to it before it collects hard, so a render's resident memory is
+ * about the cap plus 130 MB (code, young generation, buffers). A 1,000-agreement render needs about
+ * 535 MB of old generation at its peak (at 560 the secondary ran out in phase normal), so the cap keeps
+ * a margin; lowering it to meet the summed-memory budget (docs/benchmarks/plan.md) needs a render that
+ * holds less, not a tighter cap.
  */
-export const WORKER_HEAP_MB = 560;
-
-/**
- * The young generation's semi-space, in MB (V8's default is 16): a render's young objects are mostly
- * short-lived promises, and a small nursery keeps about 35 MB less resident per process.
- */
-export const WORKER_SEMI_SPACE_MB = 4;
+export const WORKER_HEAP_MB = 768;
 
 /** Node options of a render process (and of the benchmark's baseline, for a fair comparison). */
 export function workerNodeOptions(heapMb = WORKER_HEAP_MB): string[] {
-  return [`--max-old-space-size=${heapMb}`, `--max-semi-space-size=${WORKER_SEMI_SPACE_MB}`];
+  return [`--max-old-space-size=${heapMb}`];
 }
 
 /** The other stack's outputs as a StackReference reads them. */

@@ -16,7 +16,7 @@ import { InputError, Problem, formatProblem } from "../model/problems";
 import type { Role } from "../model/config";
 import { azureAccount, describeError } from "./arm";
 import { OperationResult, Reporter, RunbookContext, exitCodeOf, fileAudit } from "./context";
-import { bumpSize, bumpSizing } from "./controlNumbers";
+import { bumpSize, bumpSizing } from "../model/controlNumbers";
 import { MarkerError } from "./marker";
 import { bump, failover, fallback } from "./operations";
 import {

@@ -4,7 +4,7 @@
  *
  * Integration-account sessions (the runtime control numbers) are deliberately never declared: the
  * B2B runtime rewrites them on every message, and `pulumi up` would overwrite or delete live
- * counters (reference/azure-b2b-dr.md §16.4). The runbook changes them imperatively.
+ * counters. The runbook changes them imperatively.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as logic from "@pulumi/azure-native/logic";
@@ -21,7 +21,7 @@ import { ArtifactContext } from "./context";
 import { declareMaps } from "./maps";
 import { declarePartners } from "./partners";
 import { declareSchemas } from "./schemas";
-import { declareBusinessWorkflows } from "./workflows";
+import { BusinessWorkflows } from "../businessWorkflows";
 
 export interface MirroredIntegrationAccountArgs {
   /** Required. Which side of the pair this is; selects the region's Key Vault for private keys. */
@@ -105,7 +105,7 @@ export class MirroredIntegrationAccount extends pulumi.ComponentResource {
       { parent: this, protect },
     );
     const warning = skuWarning(sku);
-    if (warning !== undefined) pulumi.log.warn(warning, this.integrationAccount);
+    if (warning !== undefined) void pulumi.log.warn(warning, this.integrationAccount);
 
     if (args.lock ?? false) {
       new authorization.ManagementLockAtResourceLevel(
@@ -153,21 +153,23 @@ export class MirroredIntegrationAccount extends pulumi.ComponentResource {
     this.schemas = declareSchemas(ctx, args.catalog.schemas);
     this.maps = declareMaps(ctx, args.catalog.maps);
     this.certificates = declareCertificates(ctx, args.catalog.certificates);
-    const workflows = declareBusinessWorkflows(
+    const business = new BusinessWorkflows(
+      `${name}-business`,
       {
-        parent: this,
         prefix: name,
         scope: args.scope,
         resourceGroupName: this.resourceGroup.name,
         subscriptionId: args.subscriptionId,
         account: { role: args.role, id: this.integrationAccount.id, callbackUrl: this.callbackUrl },
+        workflows: args.catalog.workflows,
         enabled: args.active,
         phase: args.phase,
         dependsOn: [this.integrationAccount],
       },
-      args.catalog.workflows,
+      { parent: this },
     );
-    this.businessWorkflowNames = [...workflows.values()].map((w) => w.workflowName);
+    const workflows = business.workflows;
+    this.businessWorkflowNames = business.workflowNames;
     this.agreements = declareAgreements(ctx, args.catalog.agreements, {
       partners: this.partners,
       schemas: this.schemas,

@@ -7,6 +7,7 @@
  * `receive` / `send`.
  */
 import { canonical, deepMerge } from "../json";
+import { CONTENT_KEY } from "../protocols";
 import {
   AS2_DEFAULTS,
   As2Settings,
@@ -36,7 +37,7 @@ const DEFAULTS: { readonly [P in Protocol]: ProtocolSettings<P> } = {
 };
 
 /** The `content` key ARM uses for each protocol (note `aS2`). */
-export const CONTENT_KEY = { X12: "x12", Edifact: "edifact", AS2: "aS2" } as const satisfies Record<Protocol, string>;
+export { CONTENT_KEY };
 
 /** The merged protocol settings of one direction, without schema references. */
 export function directionSettings<P extends Protocol>(

@@ -15,8 +15,8 @@ import { z } from "zod";
 import * as enums from "@pulumi/azure-native/types/enums/logic";
 import { AS2_DEFAULTS, EDIFACT_DEFAULTS, OPTIONAL_FIELDS, X12_DEFAULTS } from "./defaults";
 
-export const PROTOCOLS = ["X12", "Edifact", "AS2"] as const;
-export type Protocol = (typeof PROTOCOLS)[number];
+import { MANAGED_APIS, PROTOCOLS, type ManagedApi, type Protocol } from "../protocols";
+export { PROTOCOLS, type Protocol };
 
 const metadata = z.record(z.string(), z.string());
 
@@ -110,7 +110,8 @@ export const agreementsFileSchema = z.strictObject({
 });
 
 /** Managed connectors a business workflow may bind through `$connections` (to its region's account). */
-export const WORKFLOW_CONNECTIONS = ["x12", "edifact", "as2"] as const;
+/** The managed connectors a business workflow may bind (one per protocol). */
+export const WORKFLOW_CONNECTIONS = MANAGED_APIS as readonly [ManagedApi, ...ManagedApi[]];
 
 export const workflowsFileSchema = z.strictObject({
   workflows: z

@@ -6,7 +6,8 @@
 export const WORKFLOW_SCHEMA =
   "https://schema.management.azure.com/providers/Microsoft.Logic/schemas/2016-06-01/workflowdefinition.json#";
 
-export type RecurrenceFrequency = "Second" | "Minute" | "Hour" | "Day";
+import type { RecurrenceFrequency } from "../protocols";
+export type { RecurrenceFrequency };
 
 export interface Recurrence {
   readonly frequency: RecurrenceFrequency;
@@ -80,7 +81,7 @@ export interface ConnectionBinding<T = string> {
   readonly connectionName: T;
 }
 
-/** Limits Azure puts on definitions (reference/azure-b2b-dr.md §13). */
+/** Limits Azure puts on definitions (https://learn.microsoft.com/azure/logic-apps/logic-apps-limits-and-config). */
 export const DEFINITION_LIMITS = {
   workflowName: 80,
   triggerOrActionName: 80,
