@@ -140,23 +140,18 @@ export function renderStack(
 }
 
 /**
- * The old-generation cap of a render process, in MB. The two stacks render at once, and their processes
- * together with this one must stay within the plan's memory budget (1.5 GB at 1,000 agreements,
- * docs/benchmarks/plan.md). A 1,000-agreement render needs a little over 500 MB of old generation at its
- * peak (it runs out at 512); V8 grows the heap up to the cap before it collects hard, so the cap sets a
- * render's resident memory: about the cap plus 130 MB (code, young generation, buffers).
+ * The old-generation cap of a render process, in MB. A cap makes V8 collect the runtime's short-lived
+ * promises sooner; V8 grows the heap up to it before it collects hard, so a render's resident memory is
+ * about the cap plus 130 MB (code, young generation, buffers). A 1,000-agreement render needs about
+ * 535 MB of old generation at its peak (at 560 the secondary ran out in phase normal), so the cap keeps
+ * a margin; lowering it to meet the summed-memory budget (docs/benchmarks/plan.md) needs a render that
+ * holds less, not a tighter cap.
  */
-export const WORKER_HEAP_MB = 560;
-
-/**
- * The young generation's semi-space, in MB (V8's default is 16): a render's young objects are mostly
- * short-lived promises, and a small nursery keeps about 35 MB less resident per process.
- */
-export const WORKER_SEMI_SPACE_MB = 4;
+export const WORKER_HEAP_MB = 768;
 
 /** Node options of a render process (and of the benchmark's baseline, for a fair comparison). */
 export function workerNodeOptions(heapMb = WORKER_HEAP_MB): string[] {
-  return [`--max-old-space-size=${heapMb}`, `--max-semi-space-size=${WORKER_SEMI_SPACE_MB}`];
+  return [`--max-old-space-size=${heapMb}`];
 }
 
 /** The other stack's outputs as a StackReference reads them. */
