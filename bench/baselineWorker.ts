@@ -33,19 +33,20 @@ if (require.main === module) {
   Error.stackTraceLimit = 0; // as in plan/worker.ts
   process.once("message", (job: BaselineJob) => {
     void (async () => {
-      const recording = await installEngine("b2b-dr", "baseline", {
+      const engine = await installEngine("b2b-dr", "baseline", {
         subscriptionId: "00000000-0000-0000-0000-000000000000",
         peer: () => undefined,
       });
-      for (const r of job.resources) {
-        if (r.type === "pulumi:pulumi:StackReference") new pulumi.StackReference(r.name);
-        else if (!r.custom) new Component(r.type, r.name);
-        else new (sdkClass(r.type))(r.name, r.inputs);
-      }
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      await (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> }).waitForRPCs();
+      await engine.run(async () => {
+        for (const r of job.resources) {
+          if (r.type === "pulumi:pulumi:StackReference") new pulumi.StackReference(r.name);
+          else if (!r.custom) new Component(r.type, r.name);
+          else new (sdkClass(r.type))(r.name, r.inputs);
+        }
+        return {};
+      });
       const result: BaselineResult = {
-        registered: recording.resources.length,
+        registered: engine.recording.resources.length,
         maxRssBytes: process.resourceUsage().maxRSS * 1024,
       };
       process.send?.(result, () => process.exit(0));

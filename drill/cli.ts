@@ -12,7 +12,7 @@ import * as path from "path";
 import { Command } from "commander";
 import { loadProgramInputs } from "../model/inputs";
 import { InputError, Problem } from "../model/problems";
-import { PROJECT_DIR, readStackFile } from "../plan/render";
+import { PROJECT_DIR, readStackFile } from "../model/stackFile";
 import { formatTable, parseArgs, runMain } from "../tools/cli";
 import { ScenarioSummary, runDrill, summarize } from "./model";
 import { tradeoffSvg } from "./chart";

@@ -14,7 +14,7 @@ import { InputError } from "../model/problems";
 import { RenderError, renderPair } from "./render";
 import { STACKS, StackName, StackRender } from "./types";
 import { writePlan } from "./write";
-import { parseArgs, runMain } from "../tools/cli";
+import { formatTable, parseArgs, runMain } from "../tools/cli";
 
 export interface StackSummary {
   readonly stack: StackName;
@@ -45,10 +45,14 @@ export function summarize(render: StackRender, dir: string): StackSummary {
 }
 
 function printSummary(s: StackSummary): void {
+  const byType = formatTable(
+    ["type", "count"],
+    Object.entries(s.byType).map(([type, n]) => [type, String(n)]),
+  );
   const lines = [
     `${s.stack}: region ${String(s.region)}, phase ${String(s.phase)}, active region ${String(s.activeRegion)}`,
     `  ${s.resources} resources, ${s.invokes} invokes -> ${s.dir}`,
-    ...Object.entries(s.byType).map(([type, n]) => `    ${String(n).padStart(4)}  ${type}`),
+    ...byType.split("\n").map((line) => `    ${line}`),
     ...s.warnings.map((w) => `  warning: ${w}`),
   ];
   console.log(lines.join("\n"));

@@ -3,23 +3,26 @@
  * ids, a recorder of every registered resource and invoke, and StackReferences answered from the
  * other stack's rendered outputs. Anything it does not know (a resource type, an invoke, an
  * auto-named resource) fails loudly instead of being faked.
+ *
+ * It uses the SDK's public hooks (docs/architecture-plan.md lists them): the `Mocks` interface for
+ * registrations and invokes, the program run as a real stack (`pulumi.runtime.runInPulumiStack`, so
+ * top-level resources are children of the `pulumi:pulumi:Stack` root as in a deployment), a stack
+ * transformation (`pulumi.runtime.registerStackTransformation`) for each resource's parent and
+ * options, `pulumi.runtime.isRpcSecret` for secret values and `pulumi.runtime.disconnect` to drain
+ * the registrations. One hook has no public counterpart: see `sdkHooks.ts`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import { ARM_SHAPES, PLACEHOLDER_TENANT, mockCallbackUrl } from "./ids";
+import { recordStackReferenceReads } from "./sdkHooks";
 
-/** The subscription id used in ids when the stack config sets none (`azure-native:subscriptionId`). */
-export const PLACEHOLDER_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
-export const PLACEHOLDER_TENANT = "00000000-0000-0000-0000-00000000aaaa";
+export { PLACEHOLDER_SUBSCRIPTION, armId, mockCallbackUrl } from "./ids";
+
 /** What every secret becomes in plan files. */
 export const SECRET_MASK = "[secret]";
 
-const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-
+/** A secret property value as the mock engine hands it over (the SDK's public secret signature). */
 function isSecretEnvelope(value: unknown): value is { value: unknown } {
-  return (
-    value !== null && typeof value === "object" && (value as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG
-  );
+  return value !== null && typeof value === "object" && pulumi.runtime.isRpcSecret(value);
 }
 
 /**
@@ -71,11 +74,14 @@ export function unwrapSecret(value: unknown): unknown {
 export interface RecordedResource {
   readonly type: string;
   readonly name: string;
+  /** The parent's logical name; null for a child of the stack root (`pulumi:pulumi:Stack`). */
   readonly parent: string | null;
+  /** The URN a deployment gives the resource (`urnOf`): its logical identity, pinned by test/golden/urns. */
+  readonly urn: string;
   readonly inputs: Record<string, unknown>;
   readonly custom: boolean;
   readonly protect: boolean;
-  /** Logical names of explicit `dependsOn` resources. */
+  /** Logical names of the explicit `dependsOn` resources, as declared. */
   readonly dependsOn: readonly string[];
   /** Top-level inputs Pulumi holds as secrets. */
   readonly secretInputs: readonly string[];
@@ -104,91 +110,60 @@ export interface EngineOptions {
   readonly peer: (name: string) => PeerOutputs | undefined | Promise<PeerOutputs | undefined>;
 }
 
-/** How each Azure resource type gets its ARM id: the name input and the id under its scope. */
-interface ArmShape {
-  readonly nameInput: string;
-  readonly id: (inputs: Record<string, string>, sub: string) => string;
-}
-
-const rg = (i: Record<string, string>, sub: string) => `/subscriptions/${sub}/resourceGroups/${i.resourceGroupName}`;
-const ia = (i: Record<string, string>, sub: string) =>
-  `${rg(i, sub)}/providers/Microsoft.Logic/integrationAccounts/${i.integrationAccountName}`;
-
-const ARM_SHAPES: Readonly<Record<string, ArmShape>> = {
-  "azure-native:resources:ResourceGroup": { nameInput: "resourceGroupName", id: rg },
-  "azure-native:logic:IntegrationAccount": { nameInput: "integrationAccountName", id: ia },
-  "azure-native:logic:IntegrationAccountPartner": {
-    nameInput: "partnerName",
-    id: (i, s) => `${ia(i, s)}/partners/${i.partnerName}`,
-  },
-  "azure-native:logic:IntegrationAccountSchema": {
-    nameInput: "schemaName",
-    id: (i, s) => `${ia(i, s)}/schemas/${i.schemaName}`,
-  },
-  "azure-native:logic:IntegrationAccountMap": { nameInput: "mapName", id: (i, s) => `${ia(i, s)}/maps/${i.mapName}` },
-  "azure-native:logic:IntegrationAccountCertificate": {
-    nameInput: "certificateName",
-    id: (i, s) => `${ia(i, s)}/certificates/${i.certificateName}`,
-  },
-  "azure-native:logic:IntegrationAccountAgreement": {
-    nameInput: "agreementName",
-    id: (i, s) => `${ia(i, s)}/agreements/${i.agreementName}`,
-  },
-  "azure-native:logic:Workflow": {
-    nameInput: "workflowName",
-    id: (i, s) => `${rg(i, s)}/providers/Microsoft.Logic/workflows/${i.workflowName}`,
-  },
-  "azure-native:web:Connection": {
-    nameInput: "connectionName",
-    id: (i, s) => `${rg(i, s)}/providers/Microsoft.Web/connections/${i.connectionName}`,
-  },
-  "azure-native:authorization:ManagementLockAtResourceLevel": {
-    nameInput: "lockName",
-    id: (i, s) =>
-      `${rg(i, s)}/providers/${i.resourceProviderNamespace}/${i.resourceType}/${i.resourceName}/providers/Microsoft.Authorization/locks/${i.lockName}`,
-  },
-  "azure-native:authorization:RoleAssignment": {
-    nameInput: "roleAssignmentName",
-    id: (i) => `${i.scope}/providers/Microsoft.Authorization/roleAssignments/${i.roleAssignmentName}`,
-  },
-  "azure-native:monitor:ActionGroup": {
-    nameInput: "actionGroupName",
-    id: (i, s) => `${rg(i, s)}/providers/Microsoft.Insights/actionGroups/${i.actionGroupName}`,
-  },
-  "azure-native:monitor:MetricAlert": {
-    nameInput: "ruleName",
-    id: (i, s) => `${rg(i, s)}/providers/Microsoft.Insights/metricAlerts/${i.ruleName}`,
-  },
-};
-
-/** The mock callback URL of an integration account: recognisable, and shaped like a SAS URL. */
-export function mockCallbackUrl(resourceGroupName: string, integrationAccountName: string): string {
-  return `https://mock.logic.invalid/integrationAccounts/${resourceGroupName}/${integrationAccountName}?api-version=2015-08-1-preview&sp=%2F%2F%2A&sv=1.0&sig=MOCKED-SAS-SIGNATURE`;
-}
-
-const URN_NAME = /::([^:]+)$/;
-
 /** What the offline engine saw, in order. */
 export interface Recording {
   readonly resources: RecordedResource[];
   readonly invokes: RecordedInvoke[];
 }
 
-/** Options of the resource being registered, captured from the engine request (see `installEngine`). */
-interface PendingOptions {
-  parent: string | null;
-  protect: boolean;
-  dependsOn: string[];
-  additionalSecretOutputs: string[];
+/** The type token of the stack root (public in the SDK as `pulumi.runtime.rootPulumiStackTypeName`). */
+const STACK_TYPE = pulumi.runtime.rootPulumiStackTypeName;
+
+/** A resource as its constructor declared it (type, name, parent, options), seen by the stack transformation. */
+export interface DeclaredResource {
+  readonly type: string;
+  readonly name: string;
+  /** Undefined for a child of the stack root. */
+  readonly parent: DeclaredResource | undefined;
+  /** `protect` as the SDK applies it: the resource's own option, else its parent's. */
+  readonly protect: boolean;
+  readonly dependsOn: readonly string[];
+  readonly additionalSecretOutputs: readonly string[];
+}
+
+/**
+ * The URN a deployment gives a resource: `urn:pulumi:<stack>::<project>::<type chain>::<name>`, where
+ * the type chain is the types of its ancestors below the stack root and its own, joined by `$`
+ * (https://www.pulumi.com/docs/iac/concepts/resources/names/#urns). The stack root's children carry
+ * no `pulumi:pulumi:Stack$` prefix.
+ */
+export function urnOf(project: string, stack: string, resource: Pick<DeclaredResource, "type" | "name" | "parent">) {
+  const types: string[] = [];
+  for (let r: typeof resource.parent | typeof resource = resource; r !== undefined; r = r.parent) types.unshift(r.type);
+  return `urn:pulumi:${stack}::${project}::${types.join("$")}::${resource.name}`;
+}
+
+/** The URN of the stack root itself (named `<project>-<stack>` by the SDK). */
+export function stackUrn(project: string, stack: string): string {
+  return `urn:pulumi:${stack}::${project}::${STACK_TYPE}::${project}-${stack}`;
 }
 
 /**
  * The mock engine callbacks: deterministic ARM ids, StackReferences from `options.peer`, two invokes,
- * and an error for anything else. `pending()` supplies the options of the resource being registered.
+ * and an error for anything else. `declared(type, name)` supplies what the resource's constructor
+ * declared (see `installEngine`); the default is a top-level resource with no options.
  */
 export function createMocks(
   options: EngineOptions,
-  pending: () => PendingOptions = () => ({ parent: null, protect: false, dependsOn: [], additionalSecretOutputs: [] }),
+  declared: (type: string, name: string) => DeclaredResource = (type, name) => ({
+    type,
+    name,
+    parent: undefined,
+    protect: false,
+    dependsOn: [],
+    additionalSecretOutputs: [],
+  }),
+  urn: (resource: DeclaredResource) => string = (r) => urnOf("project", "stack", r),
 ): { mocks: pulumi.runtime.Mocks; recording: Recording } {
   const recording: Recording = { resources: [], invokes: [] };
   // Secret strings this engine knows: what it hands out as secrets, and the peers' secret outputs.
@@ -201,18 +176,21 @@ export function createMocks(
   };
   const mocks: pulumi.runtime.Mocks = {
     newResource(args) {
-      const { parent, protect, dependsOn, additionalSecretOutputs } = pending();
+      // The stack root is the program's frame, not one of its resources.
+      if (args.type === STACK_TYPE) return { id: undefined, state: {} };
+      const declaration = declared(args.type, args.name);
       const record = (inputs: Record<string, unknown>) =>
         recording.resources.push({
           type: args.type,
           name: args.name,
-          parent,
+          parent: declaration.parent?.name ?? null,
+          urn: urn(declaration),
           inputs: maskSecrets(inputs, known) as Record<string, unknown>,
           custom: args.custom ?? true,
-          protect,
-          dependsOn,
+          protect: declaration.protect,
+          dependsOn: [...declaration.dependsOn],
           secretInputs: Object.keys(inputs).filter((k) => isSecretEnvelope(inputs[k])),
-          additionalSecretOutputs,
+          additionalSecretOutputs: [...declaration.additionalSecretOutputs],
         });
 
       if (args.type === "pulumi:pulumi:StackReference") {
@@ -281,34 +259,89 @@ export function createMocks(
   return { mocks, recording };
 }
 
-/** Installs the offline engine in this process and returns what it records. Call once per process. */
-export async function installEngine(project: string, stack: string, options: EngineOptions): Promise<Recording> {
-  let pending: PendingOptions = { parent: null, protect: false, dependsOn: [], additionalSecretOutputs: [] };
-  // The mock engine hands `newResource` only type, name and inputs. The request also carries the
-  // parent, `protect` and `dependsOn`, which the plan records; `newResource` is called synchronously
-  // inside these methods, so the captured request is the one being registered.
-  type Req = {
-    getParent(): string;
-    getProtect?(): boolean;
-    getDependenciesList?(): string[];
-    getAdditionalsecretoutputsList?(): string[];
-  };
-  type Method = (req: Req, cb: unknown) => Promise<void>;
-  const monitor = MockMonitor.prototype as unknown as Record<"registerResource" | "readResource", Method>;
-  const name = (urn: string) => URN_NAME.exec(urn)?.[1] ?? urn;
-  for (const method of ["registerResource", "readResource"] as const) {
-    const original = monitor[method];
-    monitor[method] = function (this: unknown, req: Req, cb: unknown) {
-      pending = {
-        parent: req.getParent() ? name(req.getParent()) : null,
-        protect: req.getProtect?.() ?? false,
-        dependsOn: (req.getDependenciesList?.() ?? []).map(name),
-        additionalSecretOutputs: req.getAdditionalsecretoutputsList?.() ?? [],
-      };
-      return original.call(this, req, cb);
+/** The offline engine installed in this process: what it records, and how to run a program in it. */
+export interface Engine {
+  readonly recording: Recording;
+  /** The names of the outputs the program read through any StackReference (see `sdkHooks.ts`). */
+  readonly peerReads: ReadonlySet<string>;
+  /**
+   * Runs a Pulumi program (the function `index.ts` exports) as the stack root does in a deployment and
+   * returns what it exported, once every registration has been answered.
+   */
+  run(program: () => Promise<Record<string, unknown>>): Promise<Record<string, unknown>>;
+}
+
+/** `dependsOn` as declared, as logical names; only resources given directly (all b2b-dr uses). */
+function dependencyNames(
+  dependsOn: pulumi.ResourceOptions["dependsOn"],
+  nameOf: (r: pulumi.Resource) => string | undefined,
+  what: string,
+): string[] {
+  if (dependsOn === undefined) return [];
+  const list: unknown[] = Array.isArray(dependsOn) ? dependsOn : [dependsOn];
+  return list.map((d) => {
+    const name = pulumi.Resource.isInstance(d) ? nameOf(d) : undefined;
+    if (name === undefined) {
+      throw new Error(
+        `${what}: the offline engine records dependsOn given as resources of this stack; add support for other forms in plan/engine.ts.`,
+      );
+    }
+    return name;
+  });
+}
+
+/** Installs the offline engine in this process. Call once per process. */
+export async function installEngine(project: string, stack: string, options: EngineOptions): Promise<Engine> {
+  // Each resource's constructor runs the stack transformation (before it registers), which records
+  // the parent and options the mock engine does not hand to `newResource`. Resources are told apart
+  // by type and name, which the mock engine's `newResource` receives.
+  const byResource = new WeakMap<pulumi.Resource, DeclaredResource>();
+  const byKey = new Map<string, DeclaredResource>();
+  const key = (type: string, name: string) => `${type}::${name}`;
+  const declare: pulumi.ResourceTransformation = ({ resource, type, name, opts }) => {
+    const what = `${type} ${name}`;
+    const parent = opts.parent === undefined ? undefined : byResource.get(opts.parent);
+    if (opts.parent !== undefined && parent === undefined) {
+      throw new Error(`${what}: its parent was not declared in this stack (plan/engine.ts).`);
+    }
+    if (byKey.has(key(type, name))) {
+      throw new Error(
+        `${what}: declared twice; the offline engine tells resources apart by type and name (plan/engine.ts).`,
+      );
+    }
+    const declaration: DeclaredResource = {
+      type,
+      name,
+      parent,
+      protect: opts.protect ?? parent?.protect ?? false,
+      dependsOn: dependencyNames(opts.dependsOn, (r) => byResource.get(r)?.name, what),
+      additionalSecretOutputs: (opts as pulumi.CustomResourceOptions).additionalSecretOutputs ?? [],
     };
-  }
-  const { mocks, recording } = createMocks(options, () => pending);
+    byResource.set(resource, declaration);
+    byKey.set(key(type, name), declaration);
+    return undefined;
+  };
+  const declared = (type: string, name: string): DeclaredResource => {
+    const declaration = byKey.get(key(type, name));
+    if (declaration === undefined)
+      throw new Error(`${type} ${name} registered without being declared (plan/engine.ts).`);
+    return declaration;
+  };
+  const { mocks, recording } = createMocks(options, declared, (r) => urnOf(project, stack, r));
   await pulumi.runtime.setMocks(mocks, project, stack, false, "organization");
-  return recording;
+  const peerReads = recordStackReferenceReads();
+  return {
+    recording,
+    peerReads,
+    async run(program) {
+      let exported: Record<string, unknown> = {};
+      await pulumi.runtime.runInPulumiStack(async () => {
+        pulumi.runtime.registerStackTransformation(declare);
+        exported = await program();
+        return exported;
+      });
+      await pulumi.runtime.disconnect();
+      return exported;
+    },
+  };
 }

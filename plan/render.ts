@@ -6,20 +6,18 @@
  * primary reads the secondary's phase), so the pair is rendered the way it is first deployed:
  * primary, secondary, primary again, and so on until the outputs stop changing.
  */
-import { fork } from "child_process";
-import * as fs from "fs";
 import * as path from "path";
 import { isDeepStrictEqual } from "util";
-import * as YAML from "yaml";
-import { DrPhase, PROJECT } from "../model/config";
-import { mergeStackConfig, readProjectFile } from "../model/pulumiProject";
+import { DrPhase, PROJECT, StackConfig } from "../model/config";
 import { loadProgramInputs } from "../model/inputs";
+import * as naming from "../model/naming";
 import { InputError, Problem } from "../model/problems";
+import { PROJECT_DIR, readStackFile } from "../model/stackFile";
 import type { Catalog } from "../model/catalog";
-import { PLACEHOLDER_SUBSCRIPTION, PeerOutputs } from "./engine";
+import { forkWorker, firstReply } from "../tools/workers";
+import type { PeerOutputs } from "./engine";
+import { PLACEHOLDER_SUBSCRIPTION, armId, mockCallbackUrl } from "./ids";
 import { RenderJob, STACKS, StackName, StackRender } from "./types";
-
-export const PROJECT_DIR = path.resolve(__dirname, "..");
 
 export interface RenderOptions {
   /** Project directory holding Pulumi.yaml, the stack files and index.ts. Default: this project. */
@@ -32,53 +30,8 @@ export interface RenderOptions {
   readonly progress?: (message: string) => void;
   /** Told about every finished render (the benchmark's measurements). */
   readonly onRender?: (render: StackRender, ms: number) => void;
-}
-
-interface StackFile {
-  readonly file: string;
-  readonly raw: Record<string, string>;
-  readonly secretKeys: string[];
-}
-
-/**
- * Reads `Pulumi.<stack>.yaml` and merges it with Pulumi.yaml by the Pulumi CLI's rule: the values the
- * program would be handed (text), every missing required key and mistyped value a problem; secure
- * values (ciphertext) become `[secret]` placeholders.
- */
-export function readStackFile(projectDir: string, stack: StackName, problems: Problem[]): StackFile | undefined {
-  const file = `Pulumi.${stack}.yaml`;
-  let text: string;
-  try {
-    text = fs.readFileSync(path.join(projectDir, file), "utf8");
-  } catch {
-    problems.push({
-      file,
-      path: "(file)",
-      message: "does not exist",
-      fix: `create it with \`pulumi stack init ${stack}\` and set its config (see docs/configuration.md)`,
-    });
-    return undefined;
-  }
-  const doc = YAML.parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    for (const e of doc.errors) {
-      problems.push({
-        file,
-        path: "(YAML syntax)",
-        line: e.linePos?.[0]?.line,
-        message: e.message.split("\n")[0] ?? e.message,
-        fix: "correct the YAML syntax",
-      });
-    }
-    return undefined;
-  }
-  const project = readProjectFile(projectDir, problems);
-  if (project === undefined) return undefined;
-  const config = ((doc.toJS() as { config?: Record<string, unknown> } | null)?.config ?? {}) as Record<string, unknown>;
-  const before = problems.length;
-  const merged = mergeStackConfig(project, config, file, problems);
-  if (problems.length > before) return undefined;
-  return { file, raw: { ...merged.values }, secretKeys: [...merged.secretKeys] };
+  /** Old-generation cap of each render process, in MB (default `WORKER_HEAP_MB`). */
+  readonly heapMb?: number;
 }
 
 /**
@@ -97,30 +50,36 @@ export function prepareJobs(options: RenderOptions): Record<StackName, StackJob>
     if (options.catalog !== undefined) raw[`${PROJECT}:catalogPath`] = path.resolve(options.catalog);
     if (options.phase !== undefined && raw[`${PROJECT}:role`] === "secondary")
       raw[`${PROJECT}:drPhase`] = options.phase;
+    let config: StackConfig;
     try {
-      loadProgramInputs(raw, stackFile.file, projectDir, catalogs);
+      config = loadProgramInputs(raw, stackFile.file, projectDir, catalogs).config;
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       for (const p of e.problems) if (!problems.some((q) => isDeepStrictEqual(p, q))) problems.push(p);
       continue;
     }
+    const subscriptionId =
+      typeof raw["azure-native:subscriptionId"] === "string"
+        ? raw["azure-native:subscriptionId"]
+        : PLACEHOLDER_SUBSCRIPTION;
     jobs[stack] = {
       projectDir,
       stack,
       config: raw,
       secretKeys: stackFile.secretKeys,
-      subscriptionId:
-        typeof raw["azure-native:subscriptionId"] === "string"
-          ? raw["azure-native:subscriptionId"]
-          : PLACEHOLDER_SUBSCRIPTION,
+      subscriptionId,
+      guess: outputsGuess(stack, raw, stackFile.secretKeys, config, subscriptionId),
     };
   }
   if (problems.length > 0) throw new InputError(problems);
   return jobs as Record<StackName, StackJob>;
 }
 
-/** A stack's job without its peer (decided by `renderPair`). */
-export type StackJob = Omit<RenderJob, "peer" | "peerFromParent">;
+/**
+ * A stack's job without its peer (decided by `renderPair`), and a guess of the stack's outputs for
+ * the other stack's first render (`outputsGuess`).
+ */
+export type StackJob = Omit<RenderJob, "peer" | "peerFromParent"> & { readonly guess: PeerOutputs };
 
 /** A failure inside the program that the user can fix (e.g. a RunError), as opposed to a bug. */
 export class RenderError extends Error {
@@ -142,68 +101,103 @@ type WorkerReply =
  * Renders one stack in a fresh child process. With `peer` a promise, the stack's StackReference waits
  * until it resolves (another render), so several renders can run at once.
  */
-export function renderStack(job: StackJob, peer?: PeerOutputs | Promise<PeerOutputs>): Promise<StackRender> {
-  const child = fork(path.join(__dirname, "worker.ts"), [], {
-    execArgv: ["-r", "ts-node/register/transpile-only", ...WORKER_NODE_OPTIONS],
-    stdio: ["ignore", "ignore", "pipe", "ipc"],
-    // Structured clone keeps `undefined` (an output the program read but the peer does not have).
-    serialization: "advanced",
-    env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" },
-  });
-  let stderr = "";
-  child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const result = new Promise<StackRender>((resolve, reject) => {
-    let settled = false;
-    child.once("message", (m: WorkerReply) => {
-      settled = true;
-      if (m.ok) resolve(m.result);
-      else reject(new RenderError(`stack ${job.stack}: ${m.error}`, m.userError, m.registered));
-    });
-    child.once("exit", (code) => {
-      if (!settled)
-        reject(new RenderError(`stack ${job.stack}: the renderer exited with status ${code}\n${stderr}`, false));
-    });
+export function renderStack(
+  job: StackJob,
+  peer?: PeerOutputs | Promise<PeerOutputs>,
+  heapMb = WORKER_HEAP_MB,
+): Promise<StackRender> {
+  const worker = forkWorker(path.join(__dirname, "worker.ts"), { nodeOptions: workerNodeOptions(heapMb) });
+  const result = firstReply<WorkerReply>(
+    worker,
+    (code, stderr) => new RenderError(`stack ${job.stack}: the renderer exited with status ${code}\n${stderr}`, false),
+  ).then((m) => {
+    if (m.ok) return m.result;
+    throw new RenderError(`stack ${job.stack}: ${m.error}`, m.userError, m.registered);
   });
   const later = peer instanceof Promise;
-  child.send({ ...job, peer: later ? undefined : peer, peerFromParent: later } satisfies RenderJob);
+  const renderJob: RenderJob = {
+    projectDir: job.projectDir,
+    stack: job.stack,
+    config: job.config,
+    secretKeys: job.secretKeys,
+    subscriptionId: job.subscriptionId,
+    peer: later ? undefined : peer,
+    peerFromParent: later,
+  };
+  worker.child.send(renderJob);
   if (later) {
     peer.then(
-      (p) => child.connected && child.send({ peer: p }),
-      () => child.kill(),
+      (p) => worker.child.connected && worker.child.send({ peer: p }),
+      () => worker.child.kill(),
     );
   }
   return result;
 }
 
 /**
- * Node options of the render processes: a cap on the old generation makes V8 collect the runtime's
- * short-lived promises sooner, which keeps a 1,000-agreement render well under 1 GB.
+ * The old-generation cap of a render process, in MB. A cap makes V8 collect the runtime's short-lived
+ * promises sooner; V8 grows the heap up to it before it collects hard, so a render's resident memory is
+ * about the cap plus 130 MB (code, young generation, buffers). A 1,000-agreement render needs about
+ * 535 MB of old generation at its peak (at 560 the secondary ran out in phase normal), so the cap keeps
+ * a margin; lowering it to meet the summed-memory budget (docs/benchmarks/plan.md) needs a render that
+ * holds less, not a tighter cap.
  */
-export const WORKER_NODE_OPTIONS = ["--max-old-space-size=768"];
+export const WORKER_HEAP_MB = 768;
+
+/** Node options of a render process (and of the benchmark's baseline, for a fair comparison). */
+export function workerNodeOptions(heapMb = WORKER_HEAP_MB): string[] {
+  return [`--max-old-space-size=${heapMb}`];
+}
 
 /** The other stack's outputs as a StackReference reads them. */
 function peerOf(render: StackRender): PeerOutputs {
   return { name: render.stack, outputs: render.rawOutputs, secretOutputNames: render.secretOutputNames };
 }
 
-/** Whether everything `render` read from its peer is what `peer` now publishes. */
+/** Whether everything `render` read from its peer is what `peer` now publishes, secret or not alike. */
 export function consistentWith(render: StackRender, peer: StackRender): boolean {
-  return Object.entries(render.peerRead).every(([key, value]) => isDeepStrictEqual(value, peer.rawOutputs[key]));
+  return Object.entries(render.peerRead).every(
+    ([key, value]) =>
+      isDeepStrictEqual(value, peer.rawOutputs[key]) &&
+      render.peerReadSecret.includes(key) === peer.secretOutputNames.includes(key),
+  );
 }
 
 export const MAX_RENDERS = 6;
 
 /**
- * A first guess at a stack's outputs: its own `b2b-dr:` config values under their short names. Some
- * outputs mirror config verbatim (`drPhase`, `region`); a guess that is wrong or incomplete costs
- * one more render, never a wrong result, because the fixed point is checked.
+ * A first guess at a stack's outputs, for the other stack's first render: its own `b2b-dr:` config
+ * values under their short names (some outputs mirror config verbatim: `drPhase`, `region`), and its
+ * integration account (resource group, name, ARM id, callback URL), which follow from its config by
+ * the naming rules (model/naming.ts) and the engine's deterministic ids. A guess that is wrong or
+ * incomplete costs one more render, never a wrong result: the fixed point is checked
+ * (`consistentWith`).
  */
-export function configGuess(job: StackJob): PeerOutputs {
+export function outputsGuess(
+  stack: StackName,
+  config: Readonly<Record<string, string>>,
+  secretKeys: readonly string[],
+  parsed: StackConfig,
+  subscriptionId: string,
+): PeerOutputs {
   const outputs: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(job.config)) {
-    if (key.startsWith(`${PROJECT}:`) && !job.secretKeys.includes(key)) outputs[key.slice(PROJECT.length + 1)] = value;
+  for (const [key, value] of Object.entries(config)) {
+    if (key.startsWith(`${PROJECT}:`) && !secretKeys.includes(key)) outputs[key.slice(PROJECT.length + 1)] = value;
   }
-  return { name: job.stack, outputs, secretOutputNames: [] };
+  const scope = { environment: parsed.environment, region: parsed.region };
+  const resourceGroupName = naming.resourceGroupName(scope);
+  const integrationAccountName = naming.integrationAccountName(scope);
+  Object.assign(outputs, {
+    resourceGroupName,
+    integrationAccountName,
+    integrationAccountId: armId(
+      "azure-native:logic:IntegrationAccount",
+      { resourceGroupName, integrationAccountName },
+      subscriptionId,
+    ),
+    integrationAccountCallbackUrl: mockCallbackUrl(resourceGroupName, integrationAccountName),
+  });
+  return { name: stack, outputs, secretOutputNames: ["integrationAccountCallbackUrl"] };
 }
 
 /**
@@ -211,10 +205,10 @@ export function configGuess(job: StackJob): PeerOutputs {
  * other is what the other publishes (a fixed point, checked both ways).
  *
  * The primary and the secondary start together; the secondary's StackReference waits for the
- * primary's outputs. The primary's first render reads a guess of the secondary's outputs (its config,
- * see `configGuess`); when the guess is not enough (it lacks the secondary's account, needed in phase
- * failback), it sees an empty secondary instead, as on a first deployment. Whichever side read stale
- * values is then rendered again.
+ * primary's outputs. The primary's first render reads a guess of the secondary's outputs (its config
+ * and account, see `outputsGuess`); when the guess is not enough for the program (a RunError), it sees
+ * an empty secondary instead, as on a first deployment. Whichever side read stale values is then
+ * rendered again. With a right guess every phase takes two renders, run at once.
  */
 export async function renderPair(options: RenderOptions = {}): Promise<Record<StackName, StackRender>> {
   const jobs = prepareJobs(options);
@@ -224,14 +218,14 @@ export async function renderPair(options: RenderOptions = {}): Promise<Record<St
   const timed = (p: Promise<StackRender>, from = Date.now()) =>
     p.then((r) => (options.onRender?.(r, Date.now() - from), r));
   const first = timed(
-    renderStack(jobs.primary, configGuess(jobs.secondary)).catch((e: unknown) => {
+    renderStack(jobs.primary, jobs.secondary.guess, options.heapMb).catch((e: unknown) => {
       if (!(e instanceof RenderError && e.userError)) throw e;
       progress("rendering primary (pass 1, as on a first deployment)");
-      return renderStack(jobs.primary);
+      return renderStack(jobs.primary, undefined, options.heapMb);
     }),
     started,
   );
-  const second = timed(renderStack(jobs.secondary, first.then(peerOf)), started);
+  const second = timed(renderStack(jobs.secondary, first.then(peerOf), options.heapMb), started);
   let [primary, secondary] = await Promise.all([first, second]);
   let renders = 2;
   for (let pass = 2; ; pass++) {
@@ -246,8 +240,8 @@ export async function renderPair(options: RenderOptions = {}): Promise<Record<St
     }
     const stack: StackName = primaryStale ? "primary" : "secondary";
     progress(`rendering ${stack} (pass ${pass}, with the other stack's outputs)`);
-    if (primaryStale) primary = await timed(renderStack(jobs.primary, peerOf(secondary)));
-    else secondary = await timed(renderStack(jobs.secondary, peerOf(primary)));
+    if (primaryStale) primary = await timed(renderStack(jobs.primary, peerOf(secondary), options.heapMb));
+    else secondary = await timed(renderStack(jobs.secondary, peerOf(primary), options.heapMb));
     renders++;
   }
 }

@@ -29,6 +29,8 @@ export interface StackRender {
   readonly warnings: readonly string[];
   /** What the program read from the other stack's outputs: key → value it got (undefined: absent). */
   readonly peerRead: Readonly<Record<string, unknown>>;
+  /** The keys of `peerRead` that were secret in what the render was given. */
+  readonly peerReadSecret: readonly string[];
   /** Peak resident memory of the render process, in bytes. */
   readonly maxRssBytes: number;
 }

@@ -7,6 +7,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { PeerOutputs, Recording, SECRET_MASK, installEngine } from "./engine";
 import type { RenderJob, StackRender } from "./types";
+import { PROJECT } from "../model/config";
 
 async function resolveOutputs(exported: Record<string, unknown>) {
   const masked: Record<string, unknown> = {};
@@ -27,20 +28,6 @@ async function resolveOutputs(exported: Record<string, unknown>) {
 /** Resources registered so far in this process, so a failure can say how many (none, for bad input). */
 let recording: Recording | undefined;
 
-/** Records the names of the outputs the program reads through any StackReference. */
-function recordPeerReads(): Set<string> {
-  const read = new Set<string>();
-  const proto = pulumi.StackReference.prototype as unknown as Record<string, (name: unknown) => unknown>;
-  for (const method of ["getOutput", "requireOutput", "getOutputDetails", "getOutputValue", "requireOutputValue"]) {
-    const original = proto[method]!;
-    proto[method] = function (this: unknown, name: unknown) {
-      if (typeof name === "string") read.add(name);
-      return original.call(this, name);
-    };
-  }
-  return read;
-}
-
 let peerFromParent: ((peer: PeerOutputs) => void) | undefined;
 
 export async function renderInProcess(job: RenderJob): Promise<StackRender> {
@@ -58,31 +45,31 @@ export async function renderInProcess(job: RenderJob): Promise<StackRender> {
     const peer: Promise<PeerOutputs | undefined> = job.peerFromParent
       ? new Promise((resolve) => (peerFromParent = resolve))
       : Promise.resolve(job.peer);
-    const read = recordPeerReads();
-    const recorder = (recording = await installEngine("b2b-dr", job.stack, {
+    const engine = await installEngine(PROJECT, job.stack, {
       subscriptionId: job.subscriptionId,
       peer: async (name) => {
         const p = await peer;
         return p === undefined ? undefined : { ...p, name };
       },
-    }));
+    });
+    recording = engine.recording;
     pulumi.runtime.setAllConfig(job.config, job.secretKeys);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const program = require(path.join(job.projectDir, "index.ts")) as () => Promise<Record<string, unknown>>;
-    const exported = await program();
+    const exported = await engine.run(program);
     const outputs = await resolveOutputs(exported);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    await (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> }).waitForRPCs();
-    const seen = (await peer)?.outputs ?? {};
+    const given = await peer;
+    const read = [...engine.peerReads].sort();
     return {
       stack: job.stack,
-      resources: recorder.resources,
-      invokes: recorder.invokes,
+      resources: engine.recording.resources,
+      invokes: engine.recording.invokes,
       outputs: outputs.masked,
       rawOutputs: outputs.raw,
       secretOutputNames: outputs.secretOutputNames,
       warnings,
-      peerRead: Object.fromEntries([...read].sort().map((k) => [k, seen[k]])),
+      peerRead: Object.fromEntries(read.map((k) => [k, given?.outputs[k]])),
+      peerReadSecret: read.filter((k) => given?.secretOutputNames.includes(k) ?? false),
       maxRssBytes: process.resourceUsage().maxRSS * 1024,
     };
   } finally {

@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as readline from "readline";
 import { Command, Option } from "commander";
-import { PROJECT_DIR, readStackFile } from "../plan/render";
+import { PROJECT_DIR, readStackFile } from "../model/stackFile";
 import { loadProgramInputs } from "../model/inputs";
 import { InputError, Problem, formatProblem } from "../model/problems";
 import type { Role } from "../model/config";

@@ -6,7 +6,7 @@ import * as YAML from "yaml";
 import { CONFIG_KEYS, KNOWN_REGIONS, parseStackConfig } from "../model/config";
 import { mergeStackConfig, projectFileProblems, readProjectFile } from "../model/pulumiProject";
 import type { Problem } from "../model/problems";
-import { readStackFile } from "../plan/render";
+import { readStackFile } from "../model/stackFile";
 import { GENERATED, generatedText } from "../tools/generate";
 import { PROJECT_DIR, assertProblem, tempDir } from "./helpers";
 

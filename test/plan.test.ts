@@ -76,7 +76,8 @@ describe("npm run plan", function () {
     }
     assert.match(stdout, /^primary: region westeurope, phase normal, active region westeurope$/m);
     assert.match(stdout, /^secondary: region northeurope, phase normal, active region westeurope$/m);
-    assert.match(stdout, /^ +3 {2}azure-native:logic:IntegrationAccountAgreement$/m);
+    assert.match(stdout, /^ {4}type +count$/m, "a table of resources by type");
+    assert.match(stdout, /^ {4}azure-native:logic:IntegrationAccountAgreement +3$/m);
     assert.match(stderr, /rendering primary and secondary \(pass 1\)/, "progress is shown");
   });
 

@@ -271,14 +271,27 @@ describe("program (offline engine, both stacks)", function () {
     }
   });
 
-  it("needs two renders when the secondary's config predicts what the primary reads, three in failback", async () => {
+  it("needs two renders in every phase: the secondary's config and account predict what the primary reads", async () => {
     const count = async (phase: DrPhase) => {
       let n = 0;
       await renderPair({ phase, onRender: () => void n++ });
       return n;
     };
     assert.strictEqual(await count("normal"), 2);
-    assert.strictEqual(await count("failback"), 3, "the primary needs the secondary's account: one more render");
+    assert.strictEqual(await count("failback"), 2, "the guess holds the secondary's account, read in failback");
+  });
+
+  it("calls a render stale when a value it read, or its secrecy, differs from what the other stack publishes", () => {
+    const { primary, secondary } = normal();
+    assert.ok(consistentWith(primary, secondary));
+    const id = secondary.rawOutputs.integrationAccountId;
+    const reading = (peerRead: Record<string, unknown>, peerReadSecret: string[]) =>
+      consistentWith({ ...primary, peerRead, peerReadSecret }, secondary);
+    assert.ok(reading({ integrationAccountId: id }, []));
+    assert.ok(!reading({ integrationAccountId: `${String(id)}x` }, []), "another value");
+    assert.ok(!reading({ integrationAccountId: id }, ["integrationAccountId"]), "read as a secret, published plain");
+    assert.ok(!reading({ noSuchOutput: "guessed" }, []), "a guessed output the other stack does not publish");
+    assert.ok(reading({ noSuchOutput: undefined }, []), "read as absent, and absent");
   });
 
   it("renders byte-identical plan files from run to run", () => {

@@ -7,7 +7,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { readStackFile } from "../plan/render";
+import { readStackFile } from "../model/stackFile";
 import type { Problem } from "../model/problems";
 import { PROJECT_DIR, tempDir } from "./helpers";
 
