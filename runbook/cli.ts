@@ -9,12 +9,13 @@ import * as fs from "fs";
 import * as path from "path";
 import * as readline from "readline";
 import { Command, Option } from "commander";
-import type { AccessToken, TokenCredential } from "@azure/core-auth";
 import { PROJECT_DIR, readStackFile } from "../plan/render";
 import { loadProgramInputs } from "../components/inputs";
 import { InputError, Problem, formatProblem } from "../components/problems";
 import type { Role } from "../components/config";
 import { azureAccount, describeError } from "./arm";
+import { credential } from "./credential";
+export { staticTokenCredential } from "./credential";
 import { OperationResult, Reporter, RunbookContext, exitCodeOf, fileAudit } from "./context";
 import { bumpSize, bumpSizing } from "./controlNumbers";
 import { MarkerError } from "./marker";
@@ -51,18 +52,6 @@ interface GlobalOptions {
 }
 
 class UsageError extends Error {}
-
-/** A bearer token from `AZURE_ACCESS_TOKEN` (e.g. `az account get-access-token --query accessToken -o tsv`). */
-export function staticTokenCredential(token: string): TokenCredential {
-  return { getToken: async (): Promise<AccessToken> => ({ token, expiresOnTimestamp: Date.now() + 3_600_000 }) };
-}
-
-async function credential(): Promise<TokenCredential> {
-  const token = process.env.AZURE_ACCESS_TOKEN;
-  if (token) return staticTokenCredential(token);
-  const { DefaultAzureCredential } = await import("@azure/identity");
-  return new DefaultAzureCredential();
-}
 
 function seconds(value: string, option: string): number {
   const n = Number(value);
