@@ -66,18 +66,34 @@ export class ReadError extends Error {
   }
 }
 
-/** Properties the service fills in and the catalog never sets (ids, times, content links). */
-const SERVER_FIELDS = new Set(["id", "name", "type", "location", "tags", "createdTime", "changedTime"]);
+/** Properties the service fills in and the catalog never sets. */
+const SERVER_FIELDS = new Set(["createdTime", "changedTime"]);
 
-function plain(item: object): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(item)) if (!SERVER_FIELDS.has(k) && v !== undefined) out[k] = v;
-  return JSON.parse(JSON.stringify(out)) as Record<string, unknown>;
+/** An ARM resource as it came over the wire (the SDK renames some keys when it deserializes). */
+interface WireResource {
+  readonly name?: string;
+  readonly properties?: Record<string, unknown>;
 }
 
-async function collect<T extends { name?: string }>(items: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
+function plain(item: WireResource): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(item.properties ?? {})) if (!SERVER_FIELDS.has(k) && v !== undefined) out[k] = v;
+  return out;
+}
+
+type ListOptions = { abortSignal: AbortSignal; onResponse: (r: { bodyAsText?: string | null }) => void };
+
+/**
+ * Every item of a paged list, as ARM sent it: the SDK follows `nextLink`, and each page's raw body
+ * text is kept (the SDK's deserialized models flatten `properties` and rename keys, e.g. `b2b` to `b2B`).
+ */
+async function collectWire(list: (options: ListOptions) => AsyncIterable<unknown>, timeoutMs: number): Promise<WireResource[]> {
+  const out: WireResource[] = [];
+  const options: ListOptions = {
+    abortSignal: AbortSignal.timeout(timeoutMs),
+    onResponse: (r) => out.push(...((JSON.parse(r.bodyAsText || "{}") as { value?: WireResource[] }).value ?? [])),
+  };
+  for await (const _ of list(options)) void _;
   return out.sort((a, b) => (a.name ?? "").localeCompare(b.name ?? ""));
 }
 
@@ -135,33 +151,34 @@ export async function readAccount(client: LogicManagementClient, id: AccountId, 
       throw new ReadError(explainArmError(e, what, id));
     }
   };
-  const opts = () => ({ abortSignal: AbortSignal.timeout(options.timeoutMs) });
   const download = options.download ?? ((uri: string) => downloadText(uri, options.timeoutMs));
 
   options.progress(`reading integration account ${ia} in resource group ${rg}`);
-  const account = await call(`integration account ${accountIdText(id)}`, () => client.integrationAccounts.get(rg, ia, opts()));
-  const list = async <T extends { name?: string }>(kind: string, items: () => AsyncIterable<T>) => {
-    const out = await call(`listing the ${kind} of ${ia}`, () => collect(items()));
+  const account = await call(`integration account ${accountIdText(id)}`, () =>
+    client.integrationAccounts.get(rg, ia, { abortSignal: AbortSignal.timeout(options.timeoutMs) }),
+  );
+  const list = async (kind: string, items: (o: ListOptions) => AsyncIterable<unknown>) => {
+    const out = await call(`listing the ${kind} of ${ia}`, () => collectWire(items, options.timeoutMs));
     options.progress(`  ${out.length} ${kind}`);
     return out;
   };
-  const partners = await list("partners", () => client.integrationAccountPartners.list(rg, ia, opts()));
-  const schemas = await list("schemas", () => client.integrationAccountSchemas.list(rg, ia, opts()));
-  const maps = await list("maps", () => client.integrationAccountMaps.list(rg, ia, opts()));
-  const certificates = await list("certificates", () => client.integrationAccountCertificates.list(rg, ia, opts()));
-  const agreements = await list("agreements", () => client.integrationAccountAgreements.list(rg, ia, opts()));
+  const partners = await list("partners", (o) => client.integrationAccountPartners.list(rg, ia, o));
+  const schemas = await list("schemas", (o) => client.integrationAccountSchemas.list(rg, ia, o));
+  const maps = await list("maps", (o) => client.integrationAccountMaps.list(rg, ia, o));
+  const certificates = await list("certificates", (o) => client.integrationAccountCertificates.list(rg, ia, o));
+  const agreements = await list("agreements", (o) => client.integrationAccountAgreements.list(rg, ia, o));
 
-  const withContent = async (kind: string, items: readonly { name?: string; content?: string; contentLink?: { uri?: string } }[]) => {
+  const withContent = async (kind: string, items: readonly WireResource[]) => {
     const out: LiveContentArtifact[] = [];
     for (const item of items) {
       const name = item.name ?? "";
-      let content = item.content;
+      const properties = plain(item);
+      let content = properties.content as string | undefined;
       if (content === undefined) {
-        const uri = item.contentLink?.uri;
+        const uri = (properties.contentLink as { uri?: string } | undefined)?.uri;
         if (uri === undefined) throw new ReadError(`${kind} ${name}: Azure returned neither content nor a content link. Fix: re-upload the ${kind} in the portal, then import again.`);
         content = await call(`downloading the content of ${kind} ${name}`, () => download(uri));
       }
-      const properties = plain(item);
       delete properties.content;
       delete properties.contentLink;
       out.push({ name, properties, content });
@@ -172,16 +189,17 @@ export async function readAccount(client: LogicManagementClient, id: AccountId, 
 
   let workflows: LiveWorkflow[] | undefined;
   if (options.workflows) {
-    const all = await list("workflows in the resource group", () => client.workflows.listByResourceGroup(rg, opts()));
+    const all = await list("workflows in the resource group", (o) => client.workflows.listByResourceGroup(rg, o));
     const accountId = (account.id ?? accountIdText(id)).toLowerCase();
     workflows = all
-      .filter((w) => w.integrationAccount?.id?.toLowerCase() === accountId)
-      .map((w) => ({
-        name: w.name ?? "",
-        state: w.state,
-        accessEndpoint: w.accessEndpoint,
-        definition: (w.definition ?? {}) as Record<string, unknown>,
-        parameters: (w.parameters ?? {}) as Record<string, unknown>,
+      .map((w) => ({ name: w.name ?? "", p: plain(w) }))
+      .filter(({ p }) => (p.integrationAccount as { id?: string } | undefined)?.id?.toLowerCase() === accountId)
+      .map(({ name, p }) => ({
+        name,
+        state: p.state as string | undefined,
+        accessEndpoint: p.accessEndpoint as string | undefined,
+        definition: (p.definition ?? {}) as Record<string, unknown>,
+        parameters: (p.parameters ?? {}) as Record<string, unknown>,
       }));
     options.progress(`  ${workflows.length} linked to ${ia}`);
   }
