@@ -44,6 +44,8 @@ export = async () => {
     active: state.activeRole === config.role,
     phase,
     nonProduction: config.nonProduction,
+    existingNames: config.existingNames,
+    adopt: config.adopt,
   });
 
   const self = { role: config.role, id: site.integrationAccountId, callbackUrl: site.callbackUrl };

@@ -108,6 +108,8 @@ interface KeySpec {
   readonly description: string;
   /** How to fix a bad value. */
   readonly fix: string;
+  /** Pulumi.yaml `default`, for keys the Pulumi CLI must not treat as required. */
+  readonly default?: string | boolean;
 }
 
 /**
@@ -245,6 +247,27 @@ export const CONFIG_KEYS = {
     description: "E-mail addresses of the action group alerted when a replication run or trigger fails.",
     fix: "give a YAML list of e-mail addresses, e.g. [edi-oncall@contoso.example]",
   },
+  resourceGroupName: {
+    schema: z.string().regex(/^([-\w._()]{1,90})?$/).default(""),
+    type: "string",
+    description: "Name of an existing resource group to use (adoption, docs/import.md). Default: empty, b2b-dr's rg-b2bdr-<env>-<region>.",
+    fix: "use the existing resource group's name (1-90 letters, digits, '-', '_', '.', '(' or ')'), or leave it empty",
+    default: "",
+  },
+  integrationAccountName: {
+    schema: z.string().regex(/^([-\w._()]{1,80})?$/).default(""),
+    type: "string",
+    description: "Name of an existing integration account to use (adoption, docs/import.md). Default: empty, b2b-dr's ia-b2bdr-<env>-<region>.",
+    fix: "use the existing integration account's name (1-80 letters, digits, '-', '_', '.', '(' or ')'), or leave it empty",
+    default: "",
+  },
+  adopt: {
+    schema: bool.default(false),
+    type: "boolean",
+    description: "Take over the existing resource group, integration account and catalog artifacts with Pulumi's import option (docs/import.md). Default: false.",
+    fix: "use true or false; adopt needs azure-native:subscriptionId",
+    default: false,
+  },
 } satisfies Record<string, KeySpec>;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;
@@ -272,6 +295,10 @@ export interface StackConfig {
     readonly retryInterval: string;
   };
   readonly alertEmails: readonly string[];
+  /** Existing names to use instead of b2b-dr's (undefined: b2b-dr's naming). */
+  readonly existingNames: { readonly resourceGroupName: string | undefined; readonly integrationAccountName: string | undefined };
+  /** With adoption on: the subscription of the import ids (docs/import.md). */
+  readonly adopt: { readonly subscriptionId: string } | undefined;
   readonly bump: {
     readonly decisionMinutes: number;
     readonly safetyFactor: number;
@@ -337,6 +364,16 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, file: s
       fix: "remove b2b-dr:drPhase from the primary stack and set it on the secondary (the primary follows it)",
     });
   }
+  const subscriptionId = raw["azure-native:subscriptionId"];
+  if (c.adopt && (typeof subscriptionId !== "string" || subscriptionId === "")) {
+    problems.push({
+      file,
+      path: `${PROJECT}:adopt`,
+      value: true,
+      message: "needs the subscription of the existing resources, for their import ids",
+      fix: "set azure-native:subscriptionId to the subscription of the existing account (npm run catalog -- import prints it)",
+    });
+  }
   if (problems.length > 0) return { ok: false, problems };
   const warnings: string[] = [];
   if (c.alertEmails.length === 0) {
@@ -369,6 +406,11 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, file: s
         retryInterval: c.replicationRetryInterval,
       },
       alertEmails: c.alertEmails,
+      existingNames: {
+        resourceGroupName: c.resourceGroupName || undefined,
+        integrationAccountName: c.integrationAccountName || undefined,
+      },
+      adopt: c.adopt ? { subscriptionId: String(subscriptionId) } : undefined,
       bump: { decisionMinutes: c.failoverDecisionMinutes, safetyFactor: c.bumpSafetyFactor, minimum: c.bumpMinimum },
     },
   };

@@ -144,7 +144,8 @@ describe("config", () => {
     assert.deepStrictEqual(Object.keys(project.config), Object.keys(CONFIG_KEYS));
     for (const [key, spec] of Object.entries(CONFIG_KEYS)) {
       const items = spec.type === "array" ? { items: { type: "string" } } : {};
-      assert.deepStrictEqual(project.config[key], { type: spec.type, description: spec.description, ...items }, key);
+      const dflt = "default" in spec ? { default: spec.default } : {};
+      assert.deepStrictEqual(project.config[key], { type: spec.type, description: spec.description, ...items, ...dflt }, key);
     }
   });
 

@@ -130,3 +130,125 @@ describe("catalog import against a local HTTPS ARM", function () {
     for (const c of compared) assert.deepStrictEqual(c.declared, c.live, `${c.kind} ${c.name}`);
   });
 });
+
+describe("catalog import: adoption, re-import and bad input", function () {
+  this.timeout(180_000);
+  let h: Harness;
+  beforeEach(async () => (h = await new Harness().start()));
+  afterEach(async () => h.close());
+
+  it("adoption renders the primary with import ids for the existing resources and no new account", async () => {
+    const out = path.join(tempDir(), "catalog");
+    const r = await h.run(["--out", out, "--json"]);
+    assert.strictEqual(r.code, 0, r.stderr);
+    const adoption = (JSON.parse(r.stdout) as { adoption: Record<string, string> }).adoption;
+    const jobs = prepareJobs({ catalog: out });
+    const config = { ...jobs.primary.config, ...adoption, "b2b-dr:catalogPath": out };
+    const primary = await renderStack({ ...jobs.primary, config, subscriptionId: SUBSCRIPTION }, configGuess(jobs.secondary));
+    const accounts = primary.resources.filter((x) => x.type === "azure-native:logic:IntegrationAccount");
+    assert.strictEqual(accounts.length, 1);
+    assert.strictEqual(accounts[0]!.importId, ACCOUNT_ID);
+    assert.strictEqual(accounts[0]!.inputs.integrationAccountName, ACCOUNT);
+    const rg = primary.resources.find((x) => x.type === "azure-native:resources:ResourceGroup")!;
+    assert.strictEqual(rg.importId, `/subscriptions/${SUBSCRIPTION}/resourceGroups/${RESOURCE_GROUP}`);
+    const served = realisticAccount();
+    for (const kind of Object.values(KINDS)) {
+      for (const item of served[COLLECTION[kind]]) {
+        const res = primary.resources.find((x) => KINDS[x.type] === kind && x.inputs[NAME_INPUT[kind]] === item.name);
+        assert.strictEqual(res?.importId, `${ACCOUNT_ID}/${COLLECTION[kind]}/${item.name}`, `${kind} ${item.name}`);
+      }
+    }
+    // Never a session; workflows and connections b2b-dr adds are created, not imported.
+    assert.ok(!primary.resources.some((x) => /Session/.test(x.type)));
+    const imported = primary.resources.filter((x) => x.importId !== undefined).length;
+    assert.strictEqual(imported, 2 + 17);
+    // Without adoption nothing is imported.
+    const plain = await renderStack(jobs.primary, configGuess(jobs.secondary));
+    assert.ok(plain.resources.every((x) => x.importId === undefined));
+  });
+
+  it("re-import of a changed account shows the diff and writes nothing, unless --force", async () => {
+    const out = path.join(tempDir(), "catalog");
+    assert.strictEqual((await h.run(["--out", out])).code, 0);
+    const before = fs.readFileSync(path.join(out, "partners.yaml"), "utf8");
+    const same = await h.run(["--out", out]);
+    assert.strictEqual(same.code, 0, same.stderr);
+    assert.match(same.stdout, /is up to date/);
+    // A partner added in the portal, and an agreement edited.
+    h.fake.account.partners.push({ name: "Litware", properties: { partnerType: "B2B", content: { b2b: { businessIdentities: [{ qualifier: "ZZ", value: "LITWARE" }] } }, metadata: {} } });
+    const x12 = h.fake.account.agreements.find((a) => a.name === "Contoso-Fabrikam-X12")!;
+    ((x12.properties.content as any).x12.sendAgreement.protocolSettings.envelopeSettings as Record<string, unknown>).usageIndicator = "Test"; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const changed = await h.run(["--out", out]);
+    assert.strictEqual(changed.code, 3, changed.stderr);
+    assert.match(changed.stdout, /\+ partners: Litware/);
+    assert.match(changed.stdout, /~ agreements: Contoso-Fabrikam-X12/);
+    assert.match(changed.stdout, /receive: \(none\) -> \{"envelopeSettings":\{"usageIndicator":"Production"\}\}/);
+    assert.match(changed.stderr, /Nothing was written.*--force/);
+    assert.strictEqual(fs.readFileSync(path.join(out, "partners.yaml"), "utf8"), before);
+    const forced = await h.run(["--out", out, "--force"]);
+    assert.strictEqual(forced.code, 0, forced.stderr);
+    assert.ok(loadCatalog(out).partners.some((p) => p.name === "Litware"));
+    assert.deepStrictEqual(listing(path.dirname(out)), ["catalog"]);
+  });
+
+  const cases: { name: string; setup: (h: Harness) => void; account?: string; code: number; message: RegExp }[] = [
+    { name: "a malformed id", setup: () => undefined, account: "/subscriptions/x/resourceGroups/rg", code: 2, message: /is not the ARM id of an integration account/ },
+    { name: "an account that does not exist (404)", setup: () => undefined, account: ACCOUNT_ID.replace(ACCOUNT, "nope"), code: 1, message: /HTTP 404, not found.*Fix: check/ },
+    { name: "no permission (403)", setup: (x) => x.fake.faults.push({ path: /integrationAccounts\/contoso-b2b$/, status: 403 }), code: 1, message: /HTTP 403, no permission.*Reader/ },
+    { name: "throttling that does not stop (429)", setup: (x) => x.fake.faults.push({ path: /\/agreements$/, status: 429, retryAfter: 0 }), code: 1, message: /HTTP 429.*throttling.*run the import again/ },
+    { name: "a schema whose content cannot be parsed", setup: (x) => void (x.fake.account.schemas[0]!.content = "<xs:schema xmlns:xs='http://www.w3.org/2001/XMLSchema'><xs:element"), code: 1, message: /schema X12_00401_850: the content Azure returned is not well-formed XML/ },
+    {
+      name: "a field the catalog cannot hold (without --accept-lossy)",
+      setup: (x) => void (((x.fake.account.agreements.find((a) => a.name === "Contoso-Fabrikam-AS2")!.properties.content as any).aS2.sendAgreement.protocolSettings.envelopeSettings as Record<string, unknown>).dispatchMode = "Queue"), // eslint-disable-line @typescript-eslint/no-explicit-any
+      code: 1,
+      message: /agreement Contoso-Fabrikam-AS2: content\.aS2\.sendAgreement\.protocolSettings\.envelopeSettings\.dispatchMode is not a field the catalog knows/,
+    },
+  ];
+  for (const c of cases) {
+    it(`fails cleanly on ${c.name}, with nothing written`, async () => {
+      const parent = tempDir();
+      c.setup(h);
+      const r = await h.run(["--out", path.join(parent, "catalog")], c.account);
+      assert.strictEqual(r.code, c.code, r.stderr);
+      assert.match(r.stderr, c.message);
+      assert.deepStrictEqual(listing(parent), []);
+    });
+  }
+
+  it("honours Retry-After on a throttled call, then imports", async () => {
+    h.fake.faults.push({ path: /\/partners$/, status: 429, retryAfter: 2, times: 1 });
+    const out = path.join(tempDir(), "catalog");
+    const r = await h.run(["--out", out]);
+    assert.strictEqual(r.code, 0, r.stderr);
+    const calls = h.fake.requests.filter((q) => q.path.endsWith("/partners"));
+    assert.ok(calls[1]!.at - calls[0]!.at >= 1900, `retried after ${calls[1]!.at - calls[0]!.at} ms`);
+  });
+
+  it("--accept-lossy writes the catalog and lists what was left out", async () => {
+    ((h.fake.account.agreements.find((a) => a.name === "Contoso-Fabrikam-AS2")!.properties.content as any).aS2.sendAgreement.protocolSettings.envelopeSettings as Record<string, unknown>).dispatchMode = "Queue"; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const out = path.join(tempDir(), "catalog");
+    const r = await h.run(["--out", out, "--accept-lossy", "--json"]);
+    assert.strictEqual(r.code, 0, r.stderr);
+    const losses = (JSON.parse(r.stdout) as { losses: { artifact: string; field: string }[] }).losses;
+    assert.deepStrictEqual(losses.map((l) => `${l.artifact} ${l.field}`), ["agreement Contoso-Fabrikam-AS2 content.aS2.sendAgreement.protocolSettings.envelopeSettings.dispatchMode"]);
+    assert.ok(loadCatalog(out).agreements.length === 5);
+  });
+
+  it("--workflows exports the linked business workflows with $connections in the catalog's form", async () => {
+    // Tailspin sends its MDNs asynchronously to the AS2-Receive workflow (a SAS callback URL).
+    const t = h.fake.account.agreements.find((a) => a.name === "Contoso-Tailspin-AS2")!;
+    const mdn = (t.properties.content as any).aS2.sendAgreement.protocolSettings.mdnSettings as Record<string, unknown>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    Object.assign(mdn, { sendMDNAsynchronously: true, receiptDeliveryUrl: `${WORKFLOW_ENDPOINT}/triggers/manual/paths/invoke?api-version=2019-05-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=abcdefghijklmnop` });
+    const without = await h.run(["--out", path.join(tempDir(), "catalog")]);
+    assert.strictEqual(without.code, 1);
+    assert.match(without.stderr, /receiptDeliveryUrl is a SAS callback URL/);
+    const out = path.join(tempDir(), "catalog");
+    const r = await h.run(["--out", out, "--workflows"]);
+    assert.strictEqual(r.code, 0, r.stderr);
+    const catalog = loadCatalog(out);
+    assert.deepStrictEqual(catalog.workflows.map((w) => [w.name, w.connections]), [["as2-receive", ["as2", "x12"]]]);
+    assert.ok(!JSON.stringify(catalog.workflows[0]!.definition).includes("x12_1"));
+    assert.strictEqual(catalog.agreements.find((a) => a.name === "Contoso-Tailspin-AS2")?.mdnReceiptWorkflow, "as2-receive");
+    assert.ok(!fs.readFileSync(path.join(out, "agreements.yaml"), "utf8").includes("sig="));
+  });
+});
