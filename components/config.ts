@@ -248,23 +248,32 @@ export const CONFIG_KEYS = {
     fix: "give a YAML list of e-mail addresses, e.g. [edi-oncall@contoso.example]",
   },
   resourceGroupName: {
-    schema: z.string().regex(/^([-\w._()]{1,90})?$/).default(""),
+    schema: z
+      .string()
+      .regex(/^([-\w._()]{1,90})?$/)
+      .default(""),
     type: "string",
-    description: "Name of an existing resource group to use (adoption, docs/import.md). Default: empty, b2b-dr's rg-b2bdr-<env>-<region>.",
+    description:
+      "Name of an existing resource group to use (adoption, docs/import.md). Default: empty, b2b-dr's rg-b2bdr-<env>-<region>.",
     fix: "use the existing resource group's name (1-90 letters, digits, '-', '_', '.', '(' or ')'), or leave it empty",
     default: "",
   },
   integrationAccountName: {
-    schema: z.string().regex(/^([-\w._()]{1,80})?$/).default(""),
+    schema: z
+      .string()
+      .regex(/^([-\w._()]{1,80})?$/)
+      .default(""),
     type: "string",
-    description: "Name of an existing integration account to use (adoption, docs/import.md). Default: empty, b2b-dr's ia-b2bdr-<env>-<region>.",
+    description:
+      "Name of an existing integration account to use (adoption, docs/import.md). Default: empty, b2b-dr's ia-b2bdr-<env>-<region>.",
     fix: "use the existing integration account's name (1-80 letters, digits, '-', '_', '.', '(' or ')'), or leave it empty",
     default: "",
   },
   adopt: {
     schema: bool.default(false),
     type: "boolean",
-    description: "Take over the existing resource group, integration account and catalog artifacts with Pulumi's import option (docs/import.md). Default: false.",
+    description:
+      "Take over the existing resource group, integration account and catalog artifacts with Pulumi's import option (docs/import.md). Default: false.",
     fix: "use true or false; adopt needs azure-native:subscriptionId",
     default: false,
   },
@@ -296,7 +305,10 @@ export interface StackConfig {
   };
   readonly alertEmails: readonly string[];
   /** Existing names to use instead of b2b-dr's (undefined: b2b-dr's naming). */
-  readonly existingNames: { readonly resourceGroupName: string | undefined; readonly integrationAccountName: string | undefined };
+  readonly existingNames: {
+    readonly resourceGroupName: string | undefined;
+    readonly integrationAccountName: string | undefined;
+  };
   /** With adoption on: the subscription of the import ids (docs/import.md). */
   readonly adopt: { readonly subscriptionId: string } | undefined;
   readonly bump: {

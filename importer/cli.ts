@@ -70,8 +70,14 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
   program
     .command("import")
     .description("read a live integration account and write it as a catalog directory (docs/import.md)")
-    .requiredOption("--account <id>", "ARM id of the integration account: /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Logic/integrationAccounts/<name>")
-    .requiredOption("--out <dir>", "catalog directory to write (an existing catalog is diffed, not overwritten, unless --force)")
+    .requiredOption(
+      "--account <id>",
+      "ARM id of the integration account: /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Logic/integrationAccounts/<name>",
+    )
+    .requiredOption(
+      "--out <dir>",
+      "catalog directory to write (an existing catalog is diffed, not overwritten, unless --force)",
+    )
     .option("--arm-endpoint <url>", "Azure Resource Manager endpoint (sovereign clouds differ)", DEFAULT_ARM_ENDPOINT)
     .option("--workflows", "also export the business workflows linked to the account into workflows.yaml")
     .option("--force", "overwrite an existing catalog that differs from the account")
@@ -113,18 +119,26 @@ function checkOptions(o: ImportOptions): { endpoint: string; outDir: string; tim
   try {
     endpoint = new URL(o.armEndpoint);
   } catch {
-    throw new UsageError(`--arm-endpoint ${JSON.stringify(o.armEndpoint)} is not a URL. Fix: e.g. https://management.usgovcloudapi.net`);
+    throw new UsageError(
+      `--arm-endpoint ${JSON.stringify(o.armEndpoint)} is not a URL. Fix: e.g. https://management.usgovcloudapi.net`,
+    );
   }
-  if (endpoint.protocol !== "https:") throw new UsageError(`--arm-endpoint must be https (a bearer token never goes over plain HTTP): ${o.armEndpoint}`);
+  if (endpoint.protocol !== "https:")
+    throw new UsageError(`--arm-endpoint must be https (a bearer token never goes over plain HTTP): ${o.armEndpoint}`);
   const timeoutMs = Number(o.timeout) * 1000;
-  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new UsageError(`--timeout ${JSON.stringify(o.timeout)} is not a positive number of seconds`);
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0)
+    throw new UsageError(`--timeout ${JSON.stringify(o.timeout)} is not a positive number of seconds`);
   if (o.secondaryKeyVault !== undefined) {
     const bad = keyVaultIdProblem(o.secondaryKeyVault);
     if (bad !== undefined) throw new UsageError(`--secondary-key-vault ${JSON.stringify(o.secondaryKeyVault)} ${bad}`);
   }
   const outDir = path.resolve(o.out);
-  if (fs.existsSync(outDir) && !fs.statSync(outDir).isDirectory()) throw new UsageError(`--out ${o.out} is a file, not a directory. Fix: name a directory`);
-  if (!fs.existsSync(path.dirname(outDir))) throw new UsageError(`--out ${o.out}: the parent directory ${path.dirname(outDir)} does not exist. Fix: create it first`);
+  if (fs.existsSync(outDir) && !fs.statSync(outDir).isDirectory())
+    throw new UsageError(`--out ${o.out} is a file, not a directory. Fix: name a directory`);
+  if (!fs.existsSync(path.dirname(outDir)))
+    throw new UsageError(
+      `--out ${o.out}: the parent directory ${path.dirname(outDir)} does not exist. Fix: create it first`,
+    );
   return { endpoint: endpoint.toString().replace(/\/$/, ""), outDir, timeoutMs };
 }
 
@@ -175,7 +189,11 @@ async function runImport(o: ImportOptions, io: CliIo): Promise<number> {
   let live: LiveAccount;
   try {
     const client = logicClient(await credential(), id.subscriptionId, { endpoint: checked.endpoint, maxRetries: 3 });
-    live = await readAccount(client, id, { workflows: Boolean(o.workflows), progress: io.stderr, timeoutMs: checked.timeoutMs });
+    live = await readAccount(client, id, {
+      workflows: Boolean(o.workflows),
+      progress: io.stderr,
+      timeoutMs: checked.timeoutMs,
+    });
   } catch (e) {
     if (e instanceof ReadError) return fail(`${e.message} Nothing was written.`);
     throw e;
@@ -210,7 +228,9 @@ async function runImport(o: ImportOptions, io: CliIo): Promise<number> {
       io.stderr(`${losses.length} field(s) cannot be represented in the catalog:`);
       for (const l of losses) io.stderr(lossLine(l));
       if (!o.acceptLossy) {
-        io.stderr("Nothing was written. Fix: change these in the account, or pass --accept-lossy to write the catalog without them.");
+        io.stderr(
+          "Nothing was written. Fix: change these in the account, or pass --accept-lossy to write the catalog without them.",
+        );
         return finish(1, { ...summary, outcome: "lossy" });
       }
     }
@@ -221,7 +241,9 @@ async function runImport(o: ImportOptions, io: CliIo): Promise<number> {
         report(`${o.out} is up to date with ${live.id.integrationAccountName}: nothing to write.`);
         return finish(0, { ...summary, outcome: "up-to-date", diff: [] });
       }
-      report(`${o.out} differs from ${live.id.integrationAccountName} (${diff.added} added, ${diff.removed} removed, ${diff.changed} changed):`);
+      report(
+        `${o.out} differs from ${live.id.integrationAccountName} (${diff.added} added, ${diff.removed} removed, ${diff.changed} changed):`,
+      );
       for (const line of diff.lines) report(line);
       if (!o.force) {
         io.stderr(`Nothing was written. Review the diff, then run again with --force to replace ${o.out}.`);

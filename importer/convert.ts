@@ -6,7 +6,13 @@
  */
 import * as YAML from "yaml";
 import { canonical, isPlainObject, stableJson } from "../components/json";
-import { checkCertificate, checkMap, checkWorkflowDefinition, checkXsd, keyVaultIdProblem } from "../components/catalog/files";
+import {
+  checkCertificate,
+  checkMap,
+  checkWorkflowDefinition,
+  checkXsd,
+  keyVaultIdProblem,
+} from "../components/catalog/files";
 import { ALL_QUALIFIERS, MAX_IDENTITY_LENGTH, QUALIFIERS_BY_PROTOCOL } from "../components/catalog/qualifiers";
 import { PROTOCOLS, WORKFLOW_CONNECTIONS, overrideSchema, schemaReferenceSchemas } from "../components/catalog/schema";
 import type { Protocol } from "../components/catalog/model";
@@ -45,13 +51,18 @@ export interface Converted {
 
 type Block = Record<string, Record<string, unknown>>;
 
-function metadataOf(artifact: string, props: Record<string, unknown>, losses: Loss[]): Record<string, string> | undefined {
+function metadataOf(
+  artifact: string,
+  props: Record<string, unknown>,
+  losses: Loss[],
+): Record<string, string> | undefined {
   const m = props.metadata;
   if (!isPlainObject(m) || Object.keys(m).length === 0) return undefined;
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(m)) {
     if (typeof v === "string") out[k] = v;
-    else losses.push({ artifact, field: `metadata.${k}`, reason: "is not a string; catalog metadata holds strings only" });
+    else
+      losses.push({ artifact, field: `metadata.${k}`, reason: "is not a string; catalog metadata holds strings only" });
   }
   return Object.keys(out).length > 0 ? out : undefined;
 }
@@ -64,8 +75,15 @@ const fileOf = (dir: string, name: string, ext: string) => `${dir}/${name}${ext}
  * in both directions and different from both defaults goes to `settings`; otherwise each direction
  * gets the fields where it differs from its own defaults.
  */
-export function minimalOverrides(protocol: Protocol, receive: Block, send: Block): { settings?: Block; receive?: Block; send?: Block } {
-  const defaults: Record<Direction, Block> = { receive: directionDefaults(protocol, "receive"), send: directionDefaults(protocol, "send") };
+export function minimalOverrides(
+  protocol: Protocol,
+  receive: Block,
+  send: Block,
+): { settings?: Block; receive?: Block; send?: Block } {
+  const defaults: Record<Direction, Block> = {
+    receive: directionDefaults(protocol, "receive"),
+    send: directionDefaults(protocol, "send"),
+  };
   const out: Record<"settings" | Direction, Block> = { settings: {}, receive: {}, send: {} };
   const blocks = [...new Set([...Object.keys(receive), ...Object.keys(send)])].sort();
   for (const block of blocks) {
@@ -88,7 +106,13 @@ export function minimalOverrides(protocol: Protocol, receive: Block, send: Block
 }
 
 /** Removes from `layer` the fields the catalog schema refuses (wrong type, unknown enum), as losses. */
-function checkedLayer(protocol: Protocol, layer: Block | undefined, at: string, artifact: string, losses: Loss[]): Block | undefined {
+function checkedLayer(
+  protocol: Protocol,
+  layer: Block | undefined,
+  at: string,
+  artifact: string,
+  losses: Loss[],
+): Block | undefined {
   if (layer === undefined) return undefined;
   const result = overrideSchema[protocol].safeParse(layer);
   if (result.success) return layer;
@@ -96,7 +120,11 @@ function checkedLayer(protocol: Protocol, layer: Block | undefined, at: string, 
   for (const issue of result.error.issues) {
     const [block, field] = issue.path as [string, string];
     if (copy[block]?.[field] === undefined) continue;
-    losses.push({ artifact, field: `${at}.${block}.${field}`, reason: `value ${JSON.stringify(copy[block][field])} is not allowed by the catalog (${issue.message})` });
+    losses.push({
+      artifact,
+      field: `${at}.${block}.${field}`,
+      reason: `value ${JSON.stringify(copy[block][field])} is not allowed by the catalog (${issue.message})`,
+    });
     delete copy[block][field];
     if (Object.keys(copy[block]).length === 0) delete copy[block];
   }
@@ -122,7 +150,12 @@ interface WorkflowOut {
   readonly accessEndpoint: string | undefined;
 }
 
-function convertWorkflows(live: readonly LiveWorkflow[], files: Map<string, string | Buffer>, losses: Loss[], notes: string[]): WorkflowOut[] {
+function convertWorkflows(
+  live: readonly LiveWorkflow[],
+  files: Map<string, string | Buffer>,
+  losses: Loss[],
+  notes: string[],
+): WorkflowOut[] {
   const entries: { name: string; file: string; connections: string[] }[] = [];
   const out: WorkflowOut[] = [];
   const used = new Set<string>();
@@ -132,24 +165,39 @@ function convertWorkflows(live: readonly LiveWorkflow[], files: Map<string, stri
       notes.push(`${artifact}: a b2b-dr replication workflow; b2b-dr declares these itself, not exported.`);
       continue;
     }
-    const connections = (w.parameters.$connections as { value?: Record<string, { id?: string }> } | undefined)?.value ?? {};
+    const connections =
+      (w.parameters.$connections as { value?: Record<string, { id?: string }> } | undefined)?.value ?? {};
     const keyToApi = new Map<string, string>();
     let ok = true;
     for (const [key, c] of Object.entries(connections)) {
       const api = (c?.id ?? "").split("/").pop()?.toLowerCase() ?? "";
       if (!(WORKFLOW_CONNECTIONS as readonly string[]).includes(api)) {
-        losses.push({ artifact, field: `parameters.$connections.${key}`, reason: `uses the managed API "${api}"; the catalog binds only ${WORKFLOW_CONNECTIONS.join(", ")} (the workflow is not exported)` });
+        losses.push({
+          artifact,
+          field: `parameters.$connections.${key}`,
+          reason: `uses the managed API "${api}"; the catalog binds only ${WORKFLOW_CONNECTIONS.join(", ")} (the workflow is not exported)`,
+        });
         ok = false;
       } else if ([...keyToApi.values()].includes(api)) {
-        losses.push({ artifact, field: `parameters.$connections.${key}`, reason: `is a second connection to the managed API ${api}; the catalog binds one per API (the workflow is not exported)` });
+        losses.push({
+          artifact,
+          field: `parameters.$connections.${key}`,
+          reason: `is a second connection to the managed API ${api}; the catalog binds one per API (the workflow is not exported)`,
+        });
         ok = false;
       } else keyToApi.set(key, api);
     }
     for (const p of Object.keys(w.parameters)) {
-      if (p !== "$connections") losses.push({ artifact, field: `parameters.${p}`, reason: "workflow parameter values other than $connections are not part of the catalog" });
+      if (p !== "$connections")
+        losses.push({
+          artifact,
+          field: `parameters.${p}`,
+          reason: "workflow parameter values other than $connections are not part of the catalog",
+        });
     }
     let text = JSON.stringify(w.definition);
-    for (const [key, api] of keyToApi) text = text.split(`@parameters('$connections')['${key}']`).join(`@parameters('$connections')['${api}']`);
+    for (const [key, api] of keyToApi)
+      text = text.split(`@parameters('$connections')['${key}']`).join(`@parameters('$connections')['${api}']`);
     const check = checkWorkflowDefinition(text);
     if (!check.ok) {
       losses.push({ artifact, field: "definition", reason: `${check.message} (the workflow is not exported)` });
@@ -163,9 +211,18 @@ function convertWorkflows(live: readonly LiveWorkflow[], files: Map<string, stri
     files.set(file, stableJson(check.value.definition));
     entries.push({ name, file, connections: [...check.value.connectionKeys] });
     out.push({ azureName: w.name, name, accessEndpoint: w.accessEndpoint });
-    if (w.name !== name) notes.push(`${artifact}: exported as "${name}"; b2b-dr deploys it as logic-b2bdr-<env>-<region>-${name}, next to the existing one.`);
+    if (w.name !== name)
+      notes.push(
+        `${artifact}: exported as "${name}"; b2b-dr deploys it as logic-b2bdr-<env>-<region>-${name}, next to the existing one.`,
+      );
   }
-  if (entries.length > 0) files.set("workflows.yaml", yamlFile("Business workflows linked to the account, exported by `npm run catalog -- import --workflows`.", { workflows: entries }));
+  if (entries.length > 0)
+    files.set(
+      "workflows.yaml",
+      yamlFile("Business workflows linked to the account, exported by `npm run catalog -- import --workflows`.", {
+        workflows: entries,
+      }),
+    );
   return out;
 }
 
@@ -185,9 +242,11 @@ export function convert(live: LiveAccount, options: ConvertOptions = {}): Conver
 
   // Agreements first: they decide which partners are hosts, and which identities must survive.
   const hostPartners = new Set(live.agreements.map((a) => String(a.properties.hostPartner ?? "")));
-  const partnersByName = new Map(live.partners.map((p) => [p.name, p]));
   const identitiesOf = (p: LiveArtifact | undefined) =>
-    ((p?.properties.content as { b2b?: { businessIdentities?: { qualifier?: string; value?: string }[] } } | undefined)?.b2b?.businessIdentities ?? []).map((id) => ({
+    (
+      (p?.properties.content as { b2b?: { businessIdentities?: { qualifier?: string; value?: string }[] } } | undefined)
+        ?.b2b?.businessIdentities ?? []
+    ).map((id) => ({
       qualifier: String(id.qualifier ?? ""),
       value: String(id.value ?? ""),
     }));
@@ -198,24 +257,46 @@ export function convert(live: LiveAccount, options: ConvertOptions = {}): Conver
   const partners = live.partners.map((p) => {
     const artifact = `partner ${p.name}`;
     if (p.properties.partnerType !== undefined && p.properties.partnerType !== "B2B") {
-      losses.push({ artifact, field: "partnerType", reason: `is ${JSON.stringify(p.properties.partnerType)}; the catalog declares B2B partners` });
+      losses.push({
+        artifact,
+        field: "partnerType",
+        reason: `is ${JSON.stringify(p.properties.partnerType)}; the catalog declares B2B partners`,
+      });
     }
     const identities = identitiesOf(p).filter((id, i) => {
       const key = `${id.qualifier}:${id.value}`;
       if (!ALL_QUALIFIERS.has(id.qualifier)) {
-        losses.push({ artifact, field: `content.b2b.businessIdentities[${i}]`, reason: `qualifier ${JSON.stringify(id.qualifier)} is not one the catalog knows` });
+        losses.push({
+          artifact,
+          field: `content.b2b.businessIdentities[${i}]`,
+          reason: `qualifier ${JSON.stringify(id.qualifier)} is not one the catalog knows`,
+        });
         return false;
       }
       if (owner.has(key)) {
-        losses.push({ artifact, field: `content.b2b.businessIdentities[${i}]`, reason: `identity ${key} also belongs to partner ${owner.get(key)}; the catalog gives an identity one partner` });
+        losses.push({
+          artifact,
+          field: `content.b2b.businessIdentities[${i}]`,
+          reason: `identity ${key} also belongs to partner ${owner.get(key)}; the catalog gives an identity one partner`,
+        });
         return false;
       }
       owner.set(key, p.name);
       return true;
     });
     keptIdentities.set(p.name, identities);
-    if (identities.length === 0) losses.push({ artifact, field: "content.b2b.businessIdentities", reason: "has no identity the catalog can hold (the partner is not exported)" });
-    return { name: p.name, host: hostPartners.has(p.name) || undefined, identities, metadata: metadataOf(artifact, p.properties, losses) };
+    if (identities.length === 0)
+      losses.push({
+        artifact,
+        field: "content.b2b.businessIdentities",
+        reason: "has no identity the catalog can hold (the partner is not exported)",
+      });
+    return {
+      name: p.name,
+      host: hostPartners.has(p.name) || undefined,
+      identities,
+      metadata: metadataOf(artifact, p.properties, losses),
+    };
   });
   const exportedPartners = partners.filter((p) => p.identities.length > 0);
 
@@ -223,13 +304,29 @@ export function convert(live: LiveAccount, options: ConvertOptions = {}): Conver
   const schemas = live.schemas.map((s) => {
     const artifact = `schema ${s.name}`;
     const check = checkXsd(s.content);
-    if (!check.ok) throw new ContentError(`${artifact}: the content Azure returned ${check.message}. Fix: correct the schema in the account (or remove it), then import again.`);
-    if (s.properties.schemaType !== undefined && s.properties.schemaType !== "Xml") losses.push({ artifact, field: "schemaType", reason: `is ${JSON.stringify(s.properties.schemaType)}; the catalog declares Xml schemas` });
+    if (!check.ok)
+      throw new ContentError(
+        `${artifact}: the content Azure returned ${check.message}. Fix: correct the schema in the account (or remove it), then import again.`,
+      );
+    if (s.properties.schemaType !== undefined && s.properties.schemaType !== "Xml")
+      losses.push({
+        artifact,
+        field: "schemaType",
+        reason: `is ${JSON.stringify(s.properties.schemaType)}; the catalog declares Xml schemas`,
+      });
     if ((s.properties.targetNamespace ?? check.value.targetNamespace) !== check.value.targetNamespace) {
-      losses.push({ artifact, field: "targetNamespace", reason: `is ${JSON.stringify(s.properties.targetNamespace)}, but the catalog takes it from the file (${JSON.stringify(check.value.targetNamespace)})` });
+      losses.push({
+        artifact,
+        field: "targetNamespace",
+        reason: `is ${JSON.stringify(s.properties.targetNamespace)}, but the catalog takes it from the file (${JSON.stringify(check.value.targetNamespace)})`,
+      });
     }
     if (s.properties.contentType !== undefined && s.properties.contentType !== "application/xml") {
-      losses.push({ artifact, field: "contentType", reason: `is ${JSON.stringify(s.properties.contentType)}; b2b-dr uploads schemas as application/xml` });
+      losses.push({
+        artifact,
+        field: "contentType",
+        reason: `is ${JSON.stringify(s.properties.contentType)}; b2b-dr uploads schemas as application/xml`,
+      });
     }
     const file = fileOf("schemas", s.name, ".xsd");
     files.set(file, s.content);
@@ -240,10 +337,22 @@ export function convert(live: LiveAccount, options: ConvertOptions = {}): Conver
     const liquid = m.properties.mapType === "Liquid";
     const file = fileOf("maps", m.name, liquid ? ".liquid" : ".xslt");
     const check = checkMap(file, m.content);
-    if (!check.ok) throw new ContentError(`${artifact}: the content Azure returned ${check.message}. Fix: correct the map in the account (or remove it), then import again.`);
-    if (m.properties.mapType !== check.value.mapType) losses.push({ artifact, field: "mapType", reason: `is ${JSON.stringify(m.properties.mapType)}, but the content is ${check.value.mapType}` });
+    if (!check.ok)
+      throw new ContentError(
+        `${artifact}: the content Azure returned ${check.message}. Fix: correct the map in the account (or remove it), then import again.`,
+      );
+    if (m.properties.mapType !== check.value.mapType)
+      losses.push({
+        artifact,
+        field: "mapType",
+        reason: `is ${JSON.stringify(m.properties.mapType)}, but the content is ${check.value.mapType}`,
+      });
     if (m.properties.contentType !== undefined && m.properties.contentType !== check.value.contentType) {
-      losses.push({ artifact, field: "contentType", reason: `is ${JSON.stringify(m.properties.contentType)}; b2b-dr uploads ${check.value.mapType} maps as ${check.value.contentType}` });
+      losses.push({
+        artifact,
+        field: "contentType",
+        reason: `is ${JSON.stringify(m.properties.contentType)}; b2b-dr uploads ${check.value.mapType} maps as ${check.value.contentType}`,
+      });
     }
     if (isPlainObject(m.properties.parametersSchema) && Object.keys(m.properties.parametersSchema).length > 0) {
       losses.push({ artifact, field: "parametersSchema", reason: "map parameter schemas are not part of the catalog" });
@@ -259,8 +368,16 @@ export function convert(live: LiveAccount, options: ConvertOptions = {}): Conver
     const pub = c.properties.publicCertificate;
     if (typeof pub === "string" && pub !== "") {
       const check = checkCertificate(Buffer.from(pub, "base64"));
-      if (!check.ok) throw new ContentError(`${artifact}: the public certificate Azure returned ${check.message}. Fix: upload the certificate again in the account, then import again.`);
-      if (check.value.base64 !== pub.replace(/\s+/g, "")) losses.push({ artifact, field: "publicCertificate", reason: "is not plain base64 DER; it is written as its DER certificate" });
+      if (!check.ok)
+        throw new ContentError(
+          `${artifact}: the public certificate Azure returned ${check.message}. Fix: upload the certificate again in the account, then import again.`,
+        );
+      if (check.value.base64 !== pub.replace(/\s+/g, ""))
+        losses.push({
+          artifact,
+          field: "publicCertificate",
+          reason: "is not plain base64 DER; it is written as its DER certificate",
+        });
       const file = fileOf("certificates", c.name, ".cer");
       files.set(file, Buffer.from(check.value.base64, "base64"));
       out.publicCertificate = file;
@@ -269,10 +386,18 @@ export function convert(live: LiveAccount, options: ConvertOptions = {}): Conver
     if (key !== undefined) {
       const vault = key.keyVault?.id ?? "";
       const bad = keyVaultIdProblem(vault);
-      if (bad !== undefined || !key.keyName) losses.push({ artifact, field: "key", reason: `the Key Vault reference ${bad ?? "has no keyName"}` });
+      if (bad !== undefined || !key.keyName)
+        losses.push({ artifact, field: "key", reason: `the Key Vault reference ${bad ?? "has no keyName"}` });
       else {
-        if (options.secondaryKeyVault === undefined) notes.push(`${artifact}: the secondary region reads its private key from the same vault as the primary; pass --secondary-key-vault (a vault in the secondary region) for a region-independent standby.`);
-        out.privateKey = { keyName: key.keyName, keyVersion: key.keyVersion || undefined, keyVault: { primary: vault, secondary: options.secondaryKeyVault ?? vault } };
+        if (options.secondaryKeyVault === undefined)
+          notes.push(
+            `${artifact}: the secondary region reads its private key from the same vault as the primary; pass --secondary-key-vault (a vault in the secondary region) for a region-independent standby.`,
+          );
+        out.privateKey = {
+          keyName: key.keyName,
+          keyVersion: key.keyVersion || undefined,
+          keyVault: { primary: vault, secondary: options.secondaryKeyVault ?? vault },
+        };
       }
     }
     out.metadata = metadataOf(artifact, c.properties, losses);
@@ -280,7 +405,9 @@ export function convert(live: LiveAccount, options: ConvertOptions = {}): Conver
   });
 
   // --- agreements ---
-  const hostAsGuest = new Set(live.agreements.map((a) => String(a.properties.guestPartner ?? "")).filter((g) => hostPartners.has(g)));
+  const hostAsGuest = new Set(
+    live.agreements.map((a) => String(a.properties.guestPartner ?? "")).filter((g) => hostPartners.has(g)),
+  );
   const exportedNames = new Set(exportedPartners.map((p) => p.name));
   const schemaNames = new Set(live.schemas.map((s) => s.name));
   const agreements: Record<string, unknown>[] = [];
@@ -288,7 +415,8 @@ export function convert(live: LiveAccount, options: ConvertOptions = {}): Conver
     const artifact = `agreement ${a.name}`;
     const props = a.properties;
     const protocol = props.agreementType as Protocol;
-    const skip = (field: string, reason: string) => void losses.push({ artifact, field, reason: `${reason} (the agreement is not exported)` });
+    const skip = (field: string, reason: string) =>
+      void losses.push({ artifact, field, reason: `${reason} (the agreement is not exported)` });
     if (!(PROTOCOLS as readonly string[]).includes(protocol)) {
       skip("agreementType", `is ${JSON.stringify(protocol)}; the catalog knows ${PROTOCOLS.join(", ")}`);
       continue;
@@ -301,14 +429,21 @@ export function convert(live: LiveAccount, options: ConvertOptions = {}): Conver
     const host = party("host");
     const guest = party("guest");
     if (hostAsGuest.has(guest.partner)) {
-      skip("guestPartner", `${guest.partner} is the host partner of another agreement; the catalog gives each partner one role`);
+      skip(
+        "guestPartner",
+        `${guest.partner} is the host partner of another agreement; the catalog gives each partner one role`,
+      );
       continue;
     }
     const partyProblem = (side: "host" | "guest", p: typeof host) => {
-      if (!exportedNames.has(p.partner)) return `${side}Partner ${JSON.stringify(p.partner)} is not an exported partner`;
-      if (!(keptIdentities.get(p.partner) ?? []).some((i) => i.qualifier === p.qualifier && i.value === p.value)) return `${side}Identity ${p.qualifier}:${p.value} is not an identity of partner ${p.partner}`;
-      if (!QUALIFIERS_BY_PROTOCOL[protocol].includes(p.qualifier)) return `${side}Identity qualifier ${p.qualifier} is not a ${protocol} qualifier`;
-      if (p.value.length > MAX_IDENTITY_LENGTH[protocol]) return `${side}Identity value is longer than ${protocol} envelopes carry`;
+      if (!exportedNames.has(p.partner))
+        return `${side}Partner ${JSON.stringify(p.partner)} is not an exported partner`;
+      if (!(keptIdentities.get(p.partner) ?? []).some((i) => i.qualifier === p.qualifier && i.value === p.value))
+        return `${side}Identity ${p.qualifier}:${p.value} is not an identity of partner ${p.partner}`;
+      if (!QUALIFIERS_BY_PROTOCOL[protocol].includes(p.qualifier))
+        return `${side}Identity qualifier ${p.qualifier} is not a ${protocol} qualifier`;
+      if (p.value.length > MAX_IDENTITY_LENGTH[protocol])
+        return `${side}Identity value is longer than ${protocol} envelopes carry`;
       return undefined;
     };
     const bad = partyProblem("host", host) ?? partyProblem("guest", guest);
@@ -318,15 +453,30 @@ export function convert(live: LiveAccount, options: ConvertOptions = {}): Conver
     }
     const normalised = comparableContent(protocol, props.content, "content");
     for (const f of normalised.lost) losses.push({ artifact, field: f.path, reason: f.reason });
-    if (normalised.filled.length > 0) notes.push(`${artifact}: ${normalised.filled.length} required field(s) missing from the live content are taken as the documented defaults (e.g. ${normalised.filled[0]}).`);
-    const body = normalised.content[Object.keys(normalised.content)[0]!] as Record<string, { protocolSettings: Block & { schemaReferences?: unknown }; senderBusinessIdentity?: unknown; receiverBusinessIdentity?: unknown }>;
+    if (normalised.filled.length > 0)
+      notes.push(
+        `${artifact}: ${normalised.filled.length} required field(s) missing from the live content are taken as the documented defaults (e.g. ${normalised.filled[0]}).`,
+      );
+    const body = normalised.content[Object.keys(normalised.content)[0]!] as Record<
+      string,
+      {
+        protocolSettings: Block & { schemaReferences?: unknown };
+        senderBusinessIdentity?: unknown;
+        receiverBusinessIdentity?: unknown;
+      }
+    >;
     const expectIds: Record<Direction, [typeof host, typeof host]> = { receive: [guest, host], send: [host, guest] };
     for (const direction of ["receive", "send"] as const) {
       const one = body[`${direction}Agreement`]!;
       const [sender, receiver] = expectIds[direction];
-      const same = (x: unknown, p: typeof host) => JSON.stringify(canonical(x)) === JSON.stringify(canonical({ qualifier: p.qualifier, value: p.value }));
+      const same = (x: unknown, p: typeof host) =>
+        JSON.stringify(canonical(x)) === JSON.stringify(canonical({ qualifier: p.qualifier, value: p.value }));
       if (!same(one.senderBusinessIdentity, sender) || !same(one.receiverBusinessIdentity, receiver)) {
-        losses.push({ artifact, field: `content.${direction}Agreement.senderBusinessIdentity`, reason: `the ${direction} side's sender/receiver identities are not the agreement's ${direction === "receive" ? "guest/host" : "host/guest"} identities; b2b-dr derives them from hostIdentity and guestIdentity` });
+        losses.push({
+          artifact,
+          field: `content.${direction}Agreement.senderBusinessIdentity`,
+          reason: `the ${direction} side's sender/receiver identities are not the agreement's ${direction === "receive" ? "guest/host" : "host/guest"} identities; b2b-dr derives them from hostIdentity and guestIdentity`,
+        });
       }
     }
     const settingsOf = (d: Direction): Block => {
@@ -338,13 +488,30 @@ export function convert(live: LiveAccount, options: ConvertOptions = {}): Conver
     const send = settingsOf("send");
     // A SAS receipt URL is a secret: never written; it maps to a business workflow when one is exported.
     let mdnReceiptWorkflow: string | undefined;
-    for (const [d, s] of [["receive", receive], ["send", send]] as const) {
+    for (const [d, s] of [
+      ["receive", receive],
+      ["send", send],
+    ] as const) {
       const url = (s.mdnSettings as Record<string, unknown> | undefined)?.receiptDeliveryUrl;
       if (url === undefined || !(isSasUrl(url) || url === "(regional callback URL)")) continue;
-      const raw = ((props.content as Record<string, Record<string, { protocolSettings?: { mdnSettings?: { receiptDeliveryUrl?: string } } }>>)?.aS2?.[`${d}Agreement`]?.protocolSettings?.mdnSettings?.receiptDeliveryUrl ?? "");
-      const wf = workflows.find((w) => w.accessEndpoint !== undefined && raw.toLowerCase().startsWith(w.accessEndpoint.toLowerCase()));
+      const raw =
+        (
+          props.content as Record<
+            string,
+            Record<string, { protocolSettings?: { mdnSettings?: { receiptDeliveryUrl?: string } } }>
+          >
+        )?.aS2?.[`${d}Agreement`]?.protocolSettings?.mdnSettings?.receiptDeliveryUrl ?? "";
+      const wf = workflows.find(
+        (w) => w.accessEndpoint !== undefined && raw.toLowerCase().startsWith(w.accessEndpoint.toLowerCase()),
+      );
       if (d === "send" && wf !== undefined) mdnReceiptWorkflow = wf.name;
-      else losses.push({ artifact, field: `content.aS2.${d}Agreement.protocolSettings.mdnSettings.receiptDeliveryUrl`, reason: "is a SAS callback URL (a secret, per region); it is not written. Import with --workflows to map it to its business workflow (mdnReceiptWorkflow)" });
+      else
+        losses.push({
+          artifact,
+          field: `content.aS2.${d}Agreement.protocolSettings.mdnSettings.receiptDeliveryUrl`,
+          reason:
+            "is a SAS callback URL (a secret, per region); it is not written. Import with --workflows to map it to its business workflow (mdnReceiptWorkflow)",
+        });
       delete (s.mdnSettings as Record<string, unknown>).receiptDeliveryUrl;
     }
     const layers = minimalOverrides(protocol, receive, send);
@@ -352,15 +519,31 @@ export function convert(live: LiveAccount, options: ConvertOptions = {}): Conver
     if (protocol !== "AS2") {
       const refs = normalised.schemaReferences;
       if (JSON.stringify(canonical(refs.receive ?? [])) !== JSON.stringify(canonical(refs.send ?? []))) {
-        losses.push({ artifact, field: `content.${protocol === "X12" ? "x12" : "edifact"}.sendAgreement.protocolSettings.schemaReferences`, reason: "differs from the receive side's; the catalog applies one list of schema references to both directions (the receive side's is kept)" });
+        losses.push({
+          artifact,
+          field: `content.${protocol === "X12" ? "x12" : "edifact"}.sendAgreement.protocolSettings.schemaReferences`,
+          reason:
+            "differs from the receive side's; the catalog applies one list of schema references to both directions (the receive side's is kept)",
+        });
       }
       const list = ((refs.receive ?? refs.send ?? []) as Record<string, unknown>[]).map((r, i) => {
-        const parsed = schemaReferenceSchemas[protocol as "X12" | "Edifact"].safeParse(Object.fromEntries(Object.entries(r).filter(([, v]) => v !== null && v !== undefined)));
+        const parsed = schemaReferenceSchemas[protocol as "X12" | "Edifact"].safeParse(
+          Object.fromEntries(Object.entries(r).filter(([, v]) => v !== null && v !== undefined)),
+        );
         if (!parsed.success) {
-          losses.push({ artifact, field: `content.receiveAgreement.protocolSettings.schemaReferences[${i}]`, reason: `cannot be written as a catalog schema reference (${parsed.error.issues[0]?.message})` });
+          losses.push({
+            artifact,
+            field: `content.receiveAgreement.protocolSettings.schemaReferences[${i}]`,
+            reason: `cannot be written as a catalog schema reference (${parsed.error.issues[0]?.message})`,
+          });
           return undefined;
         }
-        if (!schemaNames.has(parsed.data.schemaName)) losses.push({ artifact, field: `schemaReferences[${i}].schemaName`, reason: `names schema ${parsed.data.schemaName}, which is not in the account` });
+        if (!schemaNames.has(parsed.data.schemaName))
+          losses.push({
+            artifact,
+            field: `schemaReferences[${i}].schemaName`,
+            reason: `names schema ${parsed.data.schemaName}, which is not in the account`,
+          });
         return parsed.data;
       });
       const schemas = list.filter((r): r is NonNullable<typeof r> => r !== undefined && schemaNames.has(r.schemaName));
@@ -380,7 +563,9 @@ export function convert(live: LiveAccount, options: ConvertOptions = {}): Conver
     agreements.push(entry);
   }
   if (agreements.some((a) => a.protocol !== "AS2")) {
-    notes.push("X12/EDIFACT agreements have no traffic.peakMessagesPerMinute (Azure does not know it): the failover bump is bumpMinimum until you add it.");
+    notes.push(
+      "X12/EDIFACT agreements have no traffic.peakMessagesPerMinute (Azure does not know it): the failover bump is bumpMinimum until you add it.",
+    );
   }
 
   for (const p of [...partners, ...agreements]) {
@@ -392,7 +577,9 @@ export function convert(live: LiveAccount, options: ConvertOptions = {}): Conver
   files.set(
     "partners.yaml",
     yamlFile(`Trading partners. ${source} A host partner (host: true) is one that is the host of an agreement.`, {
-      partners: exportedPartners.map((p) => strip({ name: p.name, host: p.host, identities: p.identities, metadata: p.metadata })),
+      partners: exportedPartners.map((p) =>
+        strip({ name: p.name, host: p.host, identities: p.identities, metadata: p.metadata }),
+      ),
     }),
   );
   files.set(
@@ -405,9 +592,12 @@ export function convert(live: LiveAccount, options: ConvertOptions = {}): Conver
   );
   files.set(
     "agreements.yaml",
-    yamlFile(`Agreements as overrides of the documented defaults (components/catalog/defaults.ts): only what differs. ${source}`, {
-      agreements: agreements.map(strip),
-    }),
+    yamlFile(
+      `Agreements as overrides of the documented defaults (components/catalog/defaults.ts): only what differs. ${source}`,
+      {
+        agreements: agreements.map(strip),
+      },
+    ),
   );
   const counts = {
     partners: exportedPartners.length,

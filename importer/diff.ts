@@ -59,7 +59,12 @@ export function diffCatalogs(before: string, after: string): CatalogDiff {
     const lists = new Set([...(isPlainObject(a) ? Object.keys(a) : []), ...(isPlainObject(b) ? Object.keys(b) : [])]);
     for (const list of [...lists].sort()) {
       const byName = (v: unknown) =>
-        new Map(((isPlainObject(v) && Array.isArray(v[list]) ? v[list] : []) as Record<string, unknown>[]).map((x) => [String(x?.name), x]));
+        new Map(
+          ((isPlainObject(v) && Array.isArray(v[list]) ? v[list] : []) as Record<string, unknown>[]).map((x) => [
+            String(x?.name),
+            x,
+          ]),
+        );
       const old = byName(a);
       const now = byName(b);
       for (const [name, x] of now) {

@@ -87,7 +87,10 @@ type ListOptions = { abortSignal: AbortSignal; onResponse: (r: { bodyAsText?: st
  * Every item of a paged list, as ARM sent it: the SDK follows `nextLink`, and each page's raw body
  * text is kept (the SDK's deserialized models flatten `properties` and rename keys, e.g. `b2b` to `b2B`).
  */
-async function collectWire(list: (options: ListOptions) => AsyncIterable<unknown>, timeoutMs: number): Promise<WireResource[]> {
+async function collectWire(
+  list: (options: ListOptions) => AsyncIterable<unknown>,
+  timeoutMs: number,
+): Promise<WireResource[]> {
   const out: WireResource[] = [];
   const options: ListOptions = {
     abortSignal: AbortSignal.timeout(timeoutMs),
@@ -108,7 +111,12 @@ export interface ReadOptions {
 
 /** A short description of a failed ARM call, with the fix, for the statuses a user can act on. */
 export function explainArmError(e: unknown, what: string, id: AccountId): string {
-  const err = e as { statusCode?: number; code?: string; message?: string; response?: { headers?: { get(n: string): string | undefined } } };
+  const err = e as {
+    statusCode?: number;
+    code?: string;
+    message?: string;
+    response?: { headers?: { get(n: string): string | undefined } };
+  };
   const detail = (err.message ?? String(e)).split("\n")[0];
   switch (err.statusCode) {
     case 401:
@@ -135,12 +143,17 @@ export async function downloadText(uri: string, timeoutMs: number): Promise<stri
       await new Promise((r) => setTimeout(r, (Number.isFinite(after) ? after : 1) * 1000));
       continue;
     }
-    if (!res.ok) throw Object.assign(new Error(`content download failed: HTTP ${res.status}`), { statusCode: res.status });
+    if (!res.ok)
+      throw Object.assign(new Error(`content download failed: HTTP ${res.status}`), { statusCode: res.status });
     return res.text();
   }
 }
 
-export async function readAccount(client: LogicManagementClient, id: AccountId, options: ReadOptions): Promise<LiveAccount> {
+export async function readAccount(
+  client: LogicManagementClient,
+  id: AccountId,
+  options: ReadOptions,
+): Promise<LiveAccount> {
   const rg = id.resourceGroupName;
   const ia = id.integrationAccountName;
   const call = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
@@ -176,7 +189,10 @@ export async function readAccount(client: LogicManagementClient, id: AccountId, 
       let content = properties.content as string | undefined;
       if (content === undefined) {
         const uri = (properties.contentLink as { uri?: string } | undefined)?.uri;
-        if (uri === undefined) throw new ReadError(`${kind} ${name}: Azure returned neither content nor a content link. Fix: re-upload the ${kind} in the portal, then import again.`);
+        if (uri === undefined)
+          throw new ReadError(
+            `${kind} ${name}: Azure returned neither content nor a content link. Fix: re-upload the ${kind} in the portal, then import again.`,
+          );
         content = await call(`downloading the content of ${kind} ${name}`, () => download(uri));
       }
       delete properties.content;

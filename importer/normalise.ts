@@ -17,7 +17,13 @@
  */
 import { canonical, isPlainObject } from "../components/json";
 import { CONTENT_KEY } from "../components/catalog/agreements";
-import { AS2_DEFAULTS, EDIFACT_DEFAULTS, OPTIONAL_FIELDS, RECEIVE_DEFAULTS, X12_DEFAULTS } from "../components/catalog/defaults";
+import {
+  AS2_DEFAULTS,
+  EDIFACT_DEFAULTS,
+  OPTIONAL_FIELDS,
+  RECEIVE_DEFAULTS,
+  X12_DEFAULTS,
+} from "../components/catalog/defaults";
 import type { Protocol } from "../components/catalog/model";
 import { deepMerge } from "../components/json";
 
@@ -76,7 +82,12 @@ export interface NormalisedSettings {
 }
 
 /** Brings one direction's live `protocolSettings` to the catalog's fields (see the file comment). */
-export function normaliseSettings(protocol: Protocol, direction: Direction, raw: unknown, at: string): NormalisedSettings {
+export function normaliseSettings(
+  protocol: Protocol,
+  direction: Direction,
+  raw: unknown,
+  at: string,
+): NormalisedSettings {
   const defaults = directionDefaults(protocol, direction);
   const settings: Record<string, Record<string, unknown>> = {};
   const lost: Finding[] = [];
@@ -103,7 +114,10 @@ export function normaliseSettings(protocol: Protocol, direction: Direction, raw:
       if (v === null || v === undefined) continue;
       const name = match(field, known);
       if (name === undefined) {
-        lost.push({ path: `${at}.${key}.${field}`, reason: "is not a field the catalog knows (components/catalog/defaults.ts)" });
+        lost.push({
+          path: `${at}.${key}.${field}`,
+          reason: "is not a field the catalog knows (components/catalog/defaults.ts)",
+        });
         continue;
       }
       (settings[block] ??= {})[name] = v;
@@ -155,12 +169,14 @@ export function comparable(kind: ArtifactKind, props: Readonly<Record<string, un
       break;
     case "map":
       pick("mapType", "content", "contentType");
-      if (isPlainObject(props.parametersSchema) && Object.keys(props.parametersSchema).length > 0) out.parametersSchema = props.parametersSchema;
+      if (isPlainObject(props.parametersSchema) && Object.keys(props.parametersSchema).length > 0)
+        out.parametersSchema = props.parametersSchema;
       break;
     case "certificate": {
       pick("publicCertificate");
       const key = props.key as { keyName?: string; keyVersion?: string; keyVault?: { id?: string } } | undefined;
-      if (key) out.key = { keyName: key.keyName, keyVersion: key.keyVersion || undefined, keyVault: { id: key.keyVault?.id } };
+      if (key)
+        out.key = { keyName: key.keyName, keyVersion: key.keyVersion || undefined, keyVault: { id: key.keyVault?.id } };
       break;
     }
     case "agreement": {
@@ -177,20 +193,31 @@ export function comparableContent(
   protocol: Protocol,
   content: unknown,
   at: string,
-): { content: Record<string, unknown>; lost: Finding[]; filled: string[]; schemaReferences: Record<Direction, unknown> } {
+): {
+  content: Record<string, unknown>;
+  lost: Finding[];
+  filled: string[];
+  schemaReferences: Record<Direction, unknown>;
+} {
   const key = CONTENT_KEY[protocol] ?? "";
   const lost: Finding[] = [];
   const filled: string[] = [];
   const schemaReferences: Record<Direction, unknown> = { receive: undefined, send: undefined };
   const raw = isPlainObject(content) ? content : {};
   for (const [k, v] of Object.entries(raw)) {
-    if (k !== key && v !== null && v !== undefined) lost.push({ path: `${at}.${k}`, reason: `is content of another protocol than ${protocol}` });
+    if (k !== key && v !== null && v !== undefined)
+      lost.push({ path: `${at}.${k}`, reason: `is content of another protocol than ${protocol}` });
   }
   const body = isPlainObject(raw[key]) ? (raw[key] as Record<string, unknown>) : {};
   const out: Record<string, unknown> = {};
   for (const direction of ["receive", "send"] as const) {
     const oneWay = body[`${direction}Agreement`] as Record<string, unknown> | undefined;
-    const n = normaliseSettings(protocol, direction, oneWay?.protocolSettings, `${at}.${key}.${direction}Agreement.protocolSettings`);
+    const n = normaliseSettings(
+      protocol,
+      direction,
+      oneWay?.protocolSettings,
+      `${at}.${key}.${direction}Agreement.protocolSettings`,
+    );
     lost.push(...n.lost);
     filled.push(...n.filled);
     const settings: Record<string, unknown> = { ...n.settings };

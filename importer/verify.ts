@@ -12,18 +12,45 @@ import type { Loss } from "./convert";
 export function declaredInputs(catalog: Catalog): Record<ArtifactKind, Map<string, Record<string, unknown>>> {
   return {
     partner: new Map(
-      catalog.partners.map((p) => [p.name, { partnerType: "B2B", content: { b2b: { businessIdentities: p.identities.map((i) => ({ qualifier: i.qualifier, value: i.value })) } }, metadata: p.metadata }]),
+      catalog.partners.map((p) => [
+        p.name,
+        {
+          partnerType: "B2B",
+          content: {
+            b2b: { businessIdentities: p.identities.map((i) => ({ qualifier: i.qualifier, value: i.value })) },
+          },
+          metadata: p.metadata,
+        },
+      ]),
     ),
     schema: new Map(
-      catalog.schemas.map((s) => [s.name, { schemaType: "Xml", content: s.content, contentType: "application/xml", targetNamespace: s.targetNamespace, metadata: s.metadata }]),
+      catalog.schemas.map((s) => [
+        s.name,
+        {
+          schemaType: "Xml",
+          content: s.content,
+          contentType: "application/xml",
+          targetNamespace: s.targetNamespace,
+          metadata: s.metadata,
+        },
+      ]),
     ),
-    map: new Map(catalog.maps.map((m) => [m.name, { mapType: m.mapType, content: m.content, contentType: m.contentType, metadata: m.metadata }])),
+    map: new Map(
+      catalog.maps.map((m) => [
+        m.name,
+        { mapType: m.mapType, content: m.content, contentType: m.contentType, metadata: m.metadata },
+      ]),
+    ),
     certificate: new Map(
       catalog.certificates.map((c) => [
         c.name,
         {
           publicCertificate: c.publicCertificate,
-          key: c.privateKey && { keyName: c.privateKey.keyName, keyVersion: c.privateKey.keyVersion, keyVault: { id: c.privateKey.keyVault.primary } },
+          key: c.privateKey && {
+            keyName: c.privateKey.keyName,
+            keyVersion: c.privateKey.keyVersion,
+            keyVault: { id: c.privateKey.keyVault.primary },
+          },
           metadata: c.metadata,
         },
       ]),
@@ -37,7 +64,10 @@ export function declaredInputs(catalog: Catalog): Record<ArtifactKind, Map<strin
           guestPartner: a.guest.partner,
           hostIdentity: a.host.identity,
           guestIdentity: a.guest.identity,
-          content: buildAgreementContent(a, a.mdnReceiptWorkflow === undefined ? {} : { receiptDeliveryUrl: "[secret]" }),
+          content: buildAgreementContent(
+            a,
+            a.mdnReceiptWorkflow === undefined ? {} : { receiptDeliveryUrl: "[secret]" },
+          ),
           metadata: a.metadata,
         },
       ]),
@@ -47,7 +77,8 @@ export function declaredInputs(catalog: Catalog): Record<ArtifactKind, Map<strin
 
 /** The live artifacts of each kind, as properties (schemas and maps with their content). */
 export function liveProperties(live: LiveAccount): Record<ArtifactKind, Map<string, Record<string, unknown>>> {
-  const withContent = (items: LiveAccount["schemas"]) => new Map(items.map((x) => [x.name, { ...x.properties, content: x.content }]));
+  const withContent = (items: LiveAccount["schemas"]) =>
+    new Map(items.map((x) => [x.name, { ...x.properties, content: x.content }]));
   return {
     partner: new Map(live.partners.map((x) => [x.name, x.properties])),
     schema: withContent(live.schemas),
@@ -67,7 +98,8 @@ export function roundTripLosses(live: LiveAccount, catalog: Catalog, known: read
       const artifact = `${kind} ${name}`;
       const mine = declared[kind].get(name);
       if (mine === undefined) {
-        if (!known.some((l) => l.artifact === artifact)) out.push({ artifact, field: "(all)", reason: "is not in the imported catalog" });
+        if (!known.some((l) => l.artifact === artifact))
+          out.push({ artifact, field: "(all)", reason: "is not in the imported catalog" });
         continue;
       }
       const liveForm = comparable(kind, props);

@@ -211,7 +211,9 @@ export function createMocks(
           dependsOn,
           secretInputs: Object.keys(inputs).filter((k) => isSecretEnvelope(inputs[k])),
           additionalSecretOutputs,
-          ...(args.custom !== false && args.type !== "pulumi:pulumi:StackReference" && args.id ? { importId: args.id } : {}),
+          ...(args.custom !== false && args.type !== "pulumi:pulumi:StackReference" && args.id
+            ? { importId: args.id }
+            : {}),
         });
 
       if (args.type === "pulumi:pulumi:StackReference") {

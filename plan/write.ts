@@ -15,7 +15,13 @@ export function planFiles(render: StackRender): Map<string, string> {
   files.set(
     "resources.json",
     stableJson(
-      render.resources.map((r) => ({ type: r.type, name: r.name, parent: r.parent, inputs: r.inputs, import: r.importId })),
+      render.resources.map((r) => ({
+        type: r.type,
+        name: r.name,
+        parent: r.parent,
+        inputs: r.inputs,
+        import: r.importId,
+      })),
     ),
   );
   for (const r of render.resources) {

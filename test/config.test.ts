@@ -145,7 +145,11 @@ describe("config", () => {
     for (const [key, spec] of Object.entries(CONFIG_KEYS)) {
       const items = spec.type === "array" ? { items: { type: "string" } } : {};
       const dflt = "default" in spec ? { default: spec.default } : {};
-      assert.deepStrictEqual(project.config[key], { type: spec.type, description: spec.description, ...items, ...dflt }, key);
+      assert.deepStrictEqual(
+        project.config[key],
+        { type: spec.type, description: spec.description, ...items, ...dflt },
+        key,
+      );
     }
   });
 

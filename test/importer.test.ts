@@ -13,7 +13,15 @@ import { prepareJobs, renderPair, renderStack, configGuess } from "../plan/rende
 import type { StackRender } from "../plan/types";
 import { ArtifactKind, comparable } from "../importer/normalise";
 import { TOKEN } from "./arm/fakeAzure";
-import { ACCOUNT, ACCOUNT_ID, RESOURCE_GROUP, SUBSCRIPTION, VAULT, WORKFLOW_ENDPOINT, realisticAccount } from "./arm/accountFixture";
+import {
+  ACCOUNT,
+  ACCOUNT_ID,
+  RESOURCE_GROUP,
+  SUBSCRIPTION,
+  VAULT,
+  WORKFLOW_ENDPOINT,
+  realisticAccount,
+} from "./arm/accountFixture";
 import { FakeAccountServer } from "./arm/fakeAccount";
 import { PROJECT_DIR, tempDir } from "./helpers";
 
@@ -41,10 +49,25 @@ class Harness {
     return new Promise((resolve, reject) => {
       const child = spawn(
         process.execPath,
-        ["-r", "ts-node/register/transpile-only", path.join(PROJECT_DIR, "importer/cli.ts"), "import", "--account", account, "--arm-endpoint", this.url, ...args],
+        [
+          "-r",
+          "ts-node/register/transpile-only",
+          path.join(PROJECT_DIR, "importer/cli.ts"),
+          "import",
+          "--account",
+          account,
+          "--arm-endpoint",
+          this.url,
+          ...args,
+        ],
         {
           cwd: PROJECT_DIR,
-          env: { ...process.env, NODE_EXTRA_CA_CERTS: this.caFile, AZURE_ACCESS_TOKEN: TOKEN, TS_NODE_TRANSPILE_ONLY: "true" },
+          env: {
+            ...process.env,
+            NODE_EXTRA_CA_CERTS: this.caFile,
+            AZURE_ACCESS_TOKEN: TOKEN,
+            TS_NODE_TRANSPILE_ONLY: "true",
+          },
           stdio: ["ignore", "pipe", "pipe"],
         },
       );
@@ -65,7 +88,13 @@ const KINDS: Record<string, ArtifactKind> = {
   "azure-native:logic:IntegrationAccountCertificate": "certificate",
   "azure-native:logic:IntegrationAccountAgreement": "agreement",
 };
-const NAME_INPUT: Record<ArtifactKind, string> = { partner: "partnerName", schema: "schemaName", map: "mapName", certificate: "certificateName", agreement: "agreementName" };
+const NAME_INPUT: Record<ArtifactKind, string> = {
+  partner: "partnerName",
+  schema: "schemaName",
+  map: "mapName",
+  certificate: "certificateName",
+  agreement: "agreementName",
+};
 const COLLECTION: Record<ArtifactKind, "partners" | "schemas" | "maps" | "certificates" | "agreements"> = {
   partner: "partners",
   schema: "schemas",
@@ -83,13 +112,24 @@ function pairsOf(render: StackRender, served = realisticAccount()) {
       out.push({
         kind,
         name: item.name,
-        live: comparable(kind, { ...item.properties, ...(item.content === undefined ? {} : { content: item.content }) }),
+        live: comparable(kind, {
+          ...item.properties,
+          ...(item.content === undefined ? {} : { content: item.content }),
+        }),
         declared: res === undefined ? undefined : comparable(kind, res.inputs),
       });
     }
   }
   return out;
 }
+
+/** A nested object of the served account, for edits. */
+const dig = (o: unknown, ...keys: string[]) =>
+  keys.reduce((x, k) => (x as Record<string, unknown>)[k], o) as Record<string, unknown>;
+
+/** The served content of the Contoso-Fabrikam-AS2 agreement. */
+const as2Of = (x: Harness) =>
+  x.fake.account.agreements.find((a) => a.name === "Contoso-Fabrikam-AS2")!.properties.content;
 
 const listing = (dir: string) => (fs.existsSync(dir) ? fs.readdirSync(dir).sort() : []);
 
@@ -103,18 +143,40 @@ describe("catalog import against a local HTTPS ARM", function () {
     const out = path.join(tempDir(), "catalog");
     const r = await h.run(["--out", out, "--json"]);
     assert.strictEqual(r.code, 0, r.stderr);
-    const result = JSON.parse(r.stdout) as { outcome: string; losses: unknown[]; counts: Record<string, number>; adoption: Record<string, string> };
+    const result = JSON.parse(r.stdout) as {
+      outcome: string;
+      losses: unknown[];
+      counts: Record<string, number>;
+      adoption: Record<string, string>;
+    };
     assert.strictEqual(result.outcome, "written");
     assert.deepStrictEqual(result.losses, []);
-    assert.deepStrictEqual(result.counts, { partners: 5, schemas: 3, maps: 2, certificates: 2, agreements: 5, workflows: 0 });
+    assert.deepStrictEqual(result.counts, {
+      partners: 5,
+      schemas: 3,
+      maps: 2,
+      certificates: 2,
+      agreements: 5,
+      workflows: 0,
+    });
     assert.match(r.stderr, /reading integration account contoso-b2b/);
     // Paging: every list was read in more than one page.
-    for (const c of ["partners", "agreements"]) assert.ok(h.fake.requests.filter((q) => q.path.endsWith(`/${c}`)).length >= 3, c);
+    for (const c of ["partners", "agreements"])
+      assert.ok(h.fake.requests.filter((q) => q.path.endsWith(`/${c}`)).length >= 3, c);
 
     const catalog = loadCatalog(out);
-    assert.deepStrictEqual(catalog.agreements.map((a) => a.name).sort(), realisticAccount().agreements.map((a) => a.name).sort());
+    assert.deepStrictEqual(
+      catalog.agreements.map((a) => a.name).sort(),
+      realisticAccount()
+        .agreements.map((a) => a.name)
+        .sort(),
+    );
     // Minimal: the X12 agreement holds only what differs from the documented defaults.
-    const x12 = (YAML.parse(fs.readFileSync(path.join(out, "agreements.yaml"), "utf8")) as { agreements: Record<string, unknown>[] }).agreements.find((a) => a.name === "Contoso-Fabrikam-X12")!;
+    const x12 = (
+      YAML.parse(fs.readFileSync(path.join(out, "agreements.yaml"), "utf8")) as {
+        agreements: Record<string, unknown>[];
+      }
+    ).agreements.find((a) => a.name === "Contoso-Fabrikam-X12")!;
     assert.deepStrictEqual(x12.settings, { envelopeSettings: { usageIndicator: "Production" } });
     assert.deepStrictEqual(x12.receive, undefined);
     assert.deepStrictEqual(x12.send, {
@@ -122,7 +184,10 @@ describe("catalog import against a local HTTPS ARM", function () {
       envelopeSettings: { interchangeControlNumberLowerBound: 5000 },
     });
     // The private key stays a Key Vault reference.
-    assert.deepStrictEqual(catalog.certificates.find((c) => c.name === "contoso-signing")?.privateKey?.keyVault, { primary: VAULT, secondary: VAULT });
+    assert.deepStrictEqual(catalog.certificates.find((c) => c.name === "contoso-signing")?.privateKey?.keyVault, {
+      primary: VAULT,
+      secondary: VAULT,
+    });
 
     const pair = await renderPair({ catalog: out });
     const compared = pairsOf(pair.primary);
@@ -144,7 +209,10 @@ describe("catalog import: adoption, re-import and bad input", function () {
     const adoption = (JSON.parse(r.stdout) as { adoption: Record<string, string> }).adoption;
     const jobs = prepareJobs({ catalog: out });
     const config = { ...jobs.primary.config, ...adoption, "b2b-dr:catalogPath": out };
-    const primary = await renderStack({ ...jobs.primary, config, subscriptionId: SUBSCRIPTION }, configGuess(jobs.secondary));
+    const primary = await renderStack(
+      { ...jobs.primary, config, subscriptionId: SUBSCRIPTION },
+      configGuess(jobs.secondary),
+    );
     const accounts = primary.resources.filter((x) => x.type === "azure-native:logic:IntegrationAccount");
     assert.strictEqual(accounts.length, 1);
     assert.strictEqual(accounts[0]!.importId, ACCOUNT_ID);
@@ -175,9 +243,21 @@ describe("catalog import: adoption, re-import and bad input", function () {
     assert.strictEqual(same.code, 0, same.stderr);
     assert.match(same.stdout, /is up to date/);
     // A partner added in the portal, and an agreement edited.
-    h.fake.account.partners.push({ name: "Litware", properties: { partnerType: "B2B", content: { b2b: { businessIdentities: [{ qualifier: "ZZ", value: "LITWARE" }] } }, metadata: {} } });
+    h.fake.account.partners.push({
+      name: "Litware",
+      properties: {
+        partnerType: "B2B",
+        content: { b2b: { businessIdentities: [{ qualifier: "ZZ", value: "LITWARE" }] } },
+        metadata: {},
+      },
+    });
     const x12 = h.fake.account.agreements.find((a) => a.name === "Contoso-Fabrikam-X12")!;
-    ((x12.properties.content as any).x12.sendAgreement.protocolSettings.envelopeSettings as Record<string, unknown>).usageIndicator = "Test"; // eslint-disable-line @typescript-eslint/no-explicit-any
+    (
+      dig(x12.properties.content, "x12", "sendAgreement", "protocolSettings", "envelopeSettings") as Record<
+        string,
+        unknown
+      >
+    ).usageIndicator = "Test";
     const changed = await h.run(["--out", out]);
     assert.strictEqual(changed.code, 3, changed.stderr);
     assert.match(changed.stdout, /\+ partners: Litware/);
@@ -192,16 +272,47 @@ describe("catalog import: adoption, re-import and bad input", function () {
   });
 
   const cases: { name: string; setup: (h: Harness) => void; account?: string; code: number; message: RegExp }[] = [
-    { name: "a malformed id", setup: () => undefined, account: "/subscriptions/x/resourceGroups/rg", code: 2, message: /is not the ARM id of an integration account/ },
-    { name: "an account that does not exist (404)", setup: () => undefined, account: ACCOUNT_ID.replace(ACCOUNT, "nope"), code: 1, message: /HTTP 404, not found.*Fix: check/ },
-    { name: "no permission (403)", setup: (x) => x.fake.faults.push({ path: /integrationAccounts\/contoso-b2b$/, status: 403 }), code: 1, message: /HTTP 403, no permission.*Reader/ },
-    { name: "throttling that does not stop (429)", setup: (x) => x.fake.faults.push({ path: /\/agreements$/, status: 429, retryAfter: 0 }), code: 1, message: /HTTP 429.*throttling.*run the import again/ },
-    { name: "a schema whose content cannot be parsed", setup: (x) => void (x.fake.account.schemas[0]!.content = "<xs:schema xmlns:xs='http://www.w3.org/2001/XMLSchema'><xs:element"), code: 1, message: /schema X12_00401_850: the content Azure returned is not well-formed XML/ },
+    {
+      name: "a malformed id",
+      setup: () => undefined,
+      account: "/subscriptions/x/resourceGroups/rg",
+      code: 2,
+      message: /is not the ARM id of an integration account/,
+    },
+    {
+      name: "an account that does not exist (404)",
+      setup: () => undefined,
+      account: ACCOUNT_ID.replace(ACCOUNT, "nope"),
+      code: 1,
+      message: /HTTP 404, not found.*Fix: check/,
+    },
+    {
+      name: "no permission (403)",
+      setup: (x) => x.fake.faults.push({ path: /integrationAccounts\/contoso-b2b$/, status: 403 }),
+      code: 1,
+      message: /HTTP 403, no permission.*Reader/,
+    },
+    {
+      name: "throttling that does not stop (429)",
+      setup: (x) => x.fake.faults.push({ path: /\/agreements$/, status: 429, retryAfter: 0 }),
+      code: 1,
+      message: /HTTP 429.*throttling.*run the import again/,
+    },
+    {
+      name: "a schema whose content cannot be parsed",
+      setup: (x) =>
+        void (x.fake.account.schemas[0]!.content =
+          "<xs:schema xmlns:xs='http://www.w3.org/2001/XMLSchema'><xs:element"),
+      code: 1,
+      message: /schema X12_00401_850: the content Azure returned is not well-formed XML/,
+    },
     {
       name: "a field the catalog cannot hold (without --accept-lossy)",
-      setup: (x) => void (((x.fake.account.agreements.find((a) => a.name === "Contoso-Fabrikam-AS2")!.properties.content as any).aS2.sendAgreement.protocolSettings.envelopeSettings as Record<string, unknown>).dispatchMode = "Queue"), // eslint-disable-line @typescript-eslint/no-explicit-any
+      setup: (x) =>
+        void (dig(as2Of(x), "aS2", "sendAgreement", "protocolSettings", "envelopeSettings").dispatchMode = "Queue"),
       code: 1,
-      message: /agreement Contoso-Fabrikam-AS2: content\.aS2\.sendAgreement\.protocolSettings\.envelopeSettings\.dispatchMode is not a field the catalog knows/,
+      message:
+        /agreement Contoso-Fabrikam-AS2: content\.aS2\.sendAgreement\.protocolSettings\.envelopeSettings\.dispatchMode is not a field the catalog knows/,
     },
   ];
   for (const c of cases) {
@@ -225,20 +336,29 @@ describe("catalog import: adoption, re-import and bad input", function () {
   });
 
   it("--accept-lossy writes the catalog and lists what was left out", async () => {
-    ((h.fake.account.agreements.find((a) => a.name === "Contoso-Fabrikam-AS2")!.properties.content as any).aS2.sendAgreement.protocolSettings.envelopeSettings as Record<string, unknown>).dispatchMode = "Queue"; // eslint-disable-line @typescript-eslint/no-explicit-any
+    dig(as2Of(h), "aS2", "sendAgreement", "protocolSettings", "envelopeSettings").dispatchMode = "Queue";
     const out = path.join(tempDir(), "catalog");
     const r = await h.run(["--out", out, "--accept-lossy", "--json"]);
     assert.strictEqual(r.code, 0, r.stderr);
     const losses = (JSON.parse(r.stdout) as { losses: { artifact: string; field: string }[] }).losses;
-    assert.deepStrictEqual(losses.map((l) => `${l.artifact} ${l.field}`), ["agreement Contoso-Fabrikam-AS2 content.aS2.sendAgreement.protocolSettings.envelopeSettings.dispatchMode"]);
+    assert.deepStrictEqual(
+      losses.map((l) => `${l.artifact} ${l.field}`),
+      ["agreement Contoso-Fabrikam-AS2 content.aS2.sendAgreement.protocolSettings.envelopeSettings.dispatchMode"],
+    );
     assert.ok(loadCatalog(out).agreements.length === 5);
   });
 
   it("--workflows exports the linked business workflows with $connections in the catalog's form", async () => {
     // Tailspin sends its MDNs asynchronously to the AS2-Receive workflow (a SAS callback URL).
     const t = h.fake.account.agreements.find((a) => a.name === "Contoso-Tailspin-AS2")!;
-    const mdn = (t.properties.content as any).aS2.sendAgreement.protocolSettings.mdnSettings as Record<string, unknown>; // eslint-disable-line @typescript-eslint/no-explicit-any
-    Object.assign(mdn, { sendMDNAsynchronously: true, receiptDeliveryUrl: `${WORKFLOW_ENDPOINT}/triggers/manual/paths/invoke?api-version=2019-05-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=abcdefghijklmnop` });
+    const mdn = dig(t.properties.content, "aS2", "sendAgreement", "protocolSettings", "mdnSettings") as Record<
+      string,
+      unknown
+    >;
+    Object.assign(mdn, {
+      sendMDNAsynchronously: true,
+      receiptDeliveryUrl: `${WORKFLOW_ENDPOINT}/triggers/manual/paths/invoke?api-version=2019-05-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=abcdefghijklmnop`,
+    });
     const without = await h.run(["--out", path.join(tempDir(), "catalog")]);
     assert.strictEqual(without.code, 1);
     assert.match(without.stderr, /receiptDeliveryUrl is a SAS callback URL/);
@@ -246,9 +366,15 @@ describe("catalog import: adoption, re-import and bad input", function () {
     const r = await h.run(["--out", out, "--workflows"]);
     assert.strictEqual(r.code, 0, r.stderr);
     const catalog = loadCatalog(out);
-    assert.deepStrictEqual(catalog.workflows.map((w) => [w.name, w.connections]), [["as2-receive", ["as2", "x12"]]]);
+    assert.deepStrictEqual(
+      catalog.workflows.map((w) => [w.name, w.connections]),
+      [["as2-receive", ["as2", "x12"]]],
+    );
     assert.ok(!JSON.stringify(catalog.workflows[0]!.definition).includes("x12_1"));
-    assert.strictEqual(catalog.agreements.find((a) => a.name === "Contoso-Tailspin-AS2")?.mdnReceiptWorkflow, "as2-receive");
+    assert.strictEqual(
+      catalog.agreements.find((a) => a.name === "Contoso-Tailspin-AS2")?.mdnReceiptWorkflow,
+      "as2-receive",
+    );
     assert.ok(!fs.readFileSync(path.join(out, "agreements.yaml"), "utf8").includes("sig="));
   });
 });

@@ -45,7 +45,9 @@ export class FakeAccountServer {
   private page(items: unknown[], skip: number, path: string): { value: unknown[]; nextLink?: string } {
     const value = items.slice(skip, skip + this.pageSize);
     const next = skip + this.pageSize;
-    return next < items.length ? { value, nextLink: `${this.url}${path}?api-version=${API_VERSION}&$skiptoken=${next}` } : { value };
+    return next < items.length
+      ? { value, nextLink: `${this.url}${path}?api-version=${API_VERSION}&$skiptoken=${next}` }
+      : { value };
   }
 
   private artifactView(collection: string, x: FixtureArtifact): unknown {
@@ -58,32 +60,65 @@ export class FakeAccountServer {
         contentHash: { algorithm: "md5", value: "bm90LWNoZWNrZWQ=" },
       };
     }
-    return { id: `${this.base()}/${collection}/${x.name}`, name: x.name, type: `Microsoft.Logic/integrationAccounts/${collection}`, properties };
+    return {
+      id: `${this.base()}/${collection}/${x.name}`,
+      name: x.name,
+      type: `Microsoft.Logic/integrationAccounts/${collection}`,
+      properties,
+    };
   }
 
   private route(p: string, query: URLSearchParams): { status: number; body: unknown; text?: string } {
     const a = this.account;
-    const notFound = (code: string) => ({ status: 404, body: { error: { code, message: `The resource '${p}' was not found.` } } });
+    const notFound = (code: string) => ({
+      status: 404,
+      body: { error: { code, message: `The resource '${p}' was not found.` } },
+    });
     const content = /^\/content\/([a-z]+)\/([^/]+)$/.exec(p);
     if (content) {
       const item = (a[content[1] as "schemas" | "maps"] ?? []).find((x) => x.name === decodeURIComponent(content[2]!));
-      return item?.content === undefined ? notFound("BlobNotFound") : { status: 200, body: undefined, text: item.content };
+      return item?.content === undefined
+        ? notFound("BlobNotFound")
+        : { status: 200, body: undefined, text: item.content };
     }
     const skip = Number(query.get("$skiptoken") ?? "0");
-    const rgPrefix = `/subscriptions/${a.subscriptionId}/resourceGroups/${a.resourceGroupName}/providers/Microsoft.Logic`.toLowerCase();
+    const rgPrefix =
+      `/subscriptions/${a.subscriptionId}/resourceGroups/${a.resourceGroupName}/providers/Microsoft.Logic`.toLowerCase();
     if (p.toLowerCase() === `${rgPrefix}/workflows`) {
-      const views = a.workflows.map((w) => ({ id: `${p}/${w.name}`, name: w.name, type: "Microsoft.Logic/workflows", location: a.location, properties: w.properties }));
+      const views = a.workflows.map((w) => ({
+        id: `${p}/${w.name}`,
+        name: w.name,
+        type: "Microsoft.Logic/workflows",
+        location: a.location,
+        properties: w.properties,
+      }));
       return { status: 200, body: this.page(views, skip, p) };
     }
     const base = this.base().toLowerCase();
     if (p.toLowerCase() === base) {
       return {
         status: 200,
-        body: { id: this.base(), name: a.name, type: "Microsoft.Logic/integrationAccounts", location: a.location, sku: { name: a.sku }, tags: a.tags, properties: { state: "Enabled" } },
+        body: {
+          id: this.base(),
+          name: a.name,
+          type: "Microsoft.Logic/integrationAccounts",
+          location: a.location,
+          sku: { name: a.sku },
+          tags: a.tags,
+          properties: { state: "Enabled" },
+        },
       };
     }
     for (const c of COLLECTIONS) {
-      if (p.toLowerCase() === `${base}/${c}`) return { status: 200, body: this.page(a[c].map((x) => this.artifactView(c, x)), skip, p) };
+      if (p.toLowerCase() === `${base}/${c}`)
+        return {
+          status: 200,
+          body: this.page(
+            a[c].map((x) => this.artifactView(c, x)),
+            skip,
+            p,
+          ),
+        };
     }
     if (p.toLowerCase().startsWith(`/subscriptions/${a.subscriptionId}/resourcegroups/`)) {
       return notFound(p.toLowerCase().includes("/integrationaccounts/") ? "ResourceNotFound" : "ResourceGroupNotFound");
@@ -105,15 +140,30 @@ export class FakeAccountServer {
       const fault = this.faults.find((f) => f.path.test(p) && (f.times === undefined || f.times > 0));
       if (fault) {
         if (fault.times !== undefined) fault.times--;
-        const headers: Record<string, string> = fault.retryAfter === undefined ? {} : { "retry-after": String(fault.retryAfter) };
-        const codes: Record<number, string> = { 403: "AuthorizationFailed", 404: "ResourceNotFound", 429: "TooManyRequests" };
-        return send(fault.status, { error: { code: codes[fault.status] ?? "Error", message: `injected ${fault.status} for ${p}` } }, headers);
+        const headers: Record<string, string> =
+          fault.retryAfter === undefined ? {} : { "retry-after": String(fault.retryAfter) };
+        const codes: Record<number, string> = {
+          403: "AuthorizationFailed",
+          404: "ResourceNotFound",
+          429: "TooManyRequests",
+        };
+        return send(
+          fault.status,
+          { error: { code: codes[fault.status] ?? "Error", message: `injected ${fault.status} for ${p}` } },
+          headers,
+        );
       }
       const isContent = p.startsWith("/content/");
-      if (!isContent && req.headers.authorization !== `Bearer ${TOKEN}`) return send(401, { error: { code: "AuthenticationFailed", message: "bad token" } });
-      if (isContent && !url.searchParams.get("sig")) return send(403, { error: { code: "AuthenticationFailed", message: "no SAS" } });
-      if (!isContent && url.searchParams.get("api-version") !== API_VERSION) return send(400, { error: { code: "InvalidApiVersion", message: String(url.searchParams.get("api-version")) } });
-      if (req.method !== "GET") return send(405, { error: { code: "MethodNotAllowed", message: `${req.method} ${p}: the import only reads` } });
+      if (!isContent && req.headers.authorization !== `Bearer ${TOKEN}`)
+        return send(401, { error: { code: "AuthenticationFailed", message: "bad token" } });
+      if (isContent && !url.searchParams.get("sig"))
+        return send(403, { error: { code: "AuthenticationFailed", message: "no SAS" } });
+      if (!isContent && url.searchParams.get("api-version") !== API_VERSION)
+        return send(400, {
+          error: { code: "InvalidApiVersion", message: String(url.searchParams.get("api-version")) },
+        });
+      if (req.method !== "GET")
+        return send(405, { error: { code: "MethodNotAllowed", message: `${req.method} ${p}: the import only reads` } });
       const r = this.route(p, url.searchParams);
       if (r.text !== undefined) {
         res.writeHead(200, { "content-type": "application/octet-stream" });
