@@ -18,7 +18,7 @@ import { PROTOCOLS, WORKFLOW_CONNECTIONS, overrideSchema, schemaReferenceSchemas
 import type { Protocol } from "../components/catalog/model";
 import { nameProblem } from "../components/naming";
 import { accountIdText, LiveAccount, LiveArtifact, LiveWorkflow } from "./live";
-import { Direction, comparableContent, directionDefaults, isSasUrl } from "./normalise";
+import { Direction, REGIONAL_CALLBACK, comparableContent, directionDefaults, isSasUrl } from "./normalise";
 
 export interface Loss {
   /** e.g. `agreement Contoso-Fabrikam-X12`. */
@@ -226,9 +226,23 @@ function convertWorkflows(
   return out;
 }
 
+/** Keys whose values read best on one line, as in the README: `{ partner, qualifier, value }`. */
+const FLOW_KEYS = new Set(["host", "guest", "identities", "schemas", "connections"]);
+
 function yamlFile(comment: string, value: unknown): string {
   const doc = new YAML.Document(value);
   doc.commentBefore = ` ${comment}`;
+  YAML.visit(doc, {
+    Pair(_, pair) {
+      const key = YAML.isScalar(pair.key) ? String(pair.key.value) : "";
+      if (!FLOW_KEYS.has(key)) return;
+      if (YAML.isMap(pair.value)) pair.value.flow = true;
+      if (YAML.isSeq(pair.value)) {
+        if (key === "connections") pair.value.flow = true;
+        else for (const item of pair.value.items) if (YAML.isMap(item)) item.flow = true;
+      }
+    },
+  });
   return doc.toString({ lineWidth: 0 });
 }
 
@@ -493,7 +507,7 @@ export function convert(live: LiveAccount, options: ConvertOptions = {}): Conver
       ["send", send],
     ] as const) {
       const url = (s.mdnSettings as Record<string, unknown> | undefined)?.receiptDeliveryUrl;
-      if (url === undefined || !(isSasUrl(url) || url === "(regional callback URL)")) continue;
+      if (url === undefined || !(isSasUrl(url) || url === REGIONAL_CALLBACK)) continue;
       const raw =
         (
           props.content as Record<
