@@ -7,6 +7,9 @@ import { LogicManagementClient } from "@azure/arm-logic";
 import type { TokenCredential } from "@azure/core-auth";
 import type { Role } from "../components/config";
 
+/** The public cloud's Azure Resource Manager endpoint (sovereign clouds differ: --arm-endpoint). */
+export const DEFAULT_ARM_ENDPOINT = "https://management.azure.com";
+
 export interface AccountLocation {
   readonly subscriptionId: string;
   readonly resourceGroupName: string;

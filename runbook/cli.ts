@@ -13,7 +13,7 @@ import { PROJECT_DIR, readStackFile } from "../plan/render";
 import { loadProgramInputs } from "../components/inputs";
 import { InputError, Problem, formatProblem } from "../components/problems";
 import type { Role } from "../components/config";
-import { azureAccount, describeError } from "./arm";
+import { DEFAULT_ARM_ENDPOINT, azureAccount, describeError } from "./arm";
 import { credential } from "./credential";
 export { staticTokenCredential } from "./credential";
 import { OperationResult, Reporter, RunbookContext, exitCodeOf, fileAudit } from "./context";
@@ -31,7 +31,7 @@ import {
 } from "./pulumi";
 import { status } from "./status";
 
-export const DEFAULT_ARM_ENDPOINT = "https://management.azure.com";
+export { DEFAULT_ARM_ENDPOINT };
 
 interface GlobalOptions {
   primaryOutputs?: string;
