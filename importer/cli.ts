@@ -9,6 +9,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Command } from "commander";
+import * as YAML from "yaml";
 import { loadCatalog } from "../components/catalog";
 import { keyVaultIdProblem } from "../components/catalog/files";
 import { InputError } from "../components/problems";
@@ -200,7 +201,10 @@ async function runImport(o: ImportOptions, io: CliIo): Promise<number> {
 
   let converted: Converted;
   try {
-    converted = convert(live, { secondaryKeyVault: o.secondaryKeyVault });
+    converted = convert(live, {
+      secondaryKeyVault: o.secondaryKeyVault,
+      previousTraffic: previousTraffic(checked.outDir),
+    });
   } catch (e) {
     if (e instanceof ContentError) return fail(`${e.message} Nothing was written.`);
     throw e;
@@ -266,6 +270,22 @@ async function runImport(o: ImportOptions, io: CliIo): Promise<number> {
     return finish(0, { ...summary, outcome: "written", diff: diff?.lines });
   } finally {
     fs.rmSync(temp, { recursive: true, force: true });
+  }
+}
+
+/** `traffic` of each agreement in an existing catalog at `dir` (Azure does not know it; re-import keeps it). */
+function previousTraffic(dir: string): Map<string, unknown> {
+  const file = path.join(dir, "agreements.yaml");
+  if (!fs.existsSync(file)) return new Map();
+  try {
+    const doc = YAML.parse(fs.readFileSync(file, "utf8")) as {
+      agreements?: { name?: string; traffic?: unknown }[];
+    } | null;
+    return new Map(
+      (doc?.agreements ?? []).filter((a) => a.traffic !== undefined).map((a) => [String(a.name), a.traffic]),
+    );
+  } catch {
+    return new Map();
   }
 }
 

@@ -38,6 +38,11 @@ export class ContentError extends Error {
 export interface ConvertOptions {
   /** Key Vault resource id for the secondary region's private keys; default: the primary's (noted). */
   readonly secondaryKeyVault?: string;
+  /**
+   * Re-import: `traffic` of each agreement of the existing catalog, by name. Azure does not know it,
+   * so it is carried over rather than dropped.
+   */
+  readonly previousTraffic?: ReadonlyMap<string, unknown>;
 }
 
 export interface Converted {
@@ -571,12 +576,14 @@ export function convert(live: LiveAccount, options: ConvertOptions = {}): Conver
       const checked = checkedLayer(protocol, layers[layer], layer, artifact, losses);
       if (checked !== undefined) entry[layer] = checked;
     }
+    const traffic = options.previousTraffic?.get(a.name);
+    if (traffic !== undefined && protocol !== "AS2") entry.traffic = traffic;
     if (mdnReceiptWorkflow !== undefined) entry.mdnReceiptWorkflow = mdnReceiptWorkflow;
     const metadata = metadataOf(artifact, props, losses);
     if (metadata !== undefined) entry.metadata = metadata;
     agreements.push(entry);
   }
-  if (agreements.some((a) => a.protocol !== "AS2")) {
+  if (agreements.some((a) => a.protocol !== "AS2" && a.traffic === undefined)) {
     notes.push(
       "X12/EDIFACT agreements have no traffic.peakMessagesPerMinute (Azure does not know it): the failover bump is bumpMinimum until you add it.",
     );

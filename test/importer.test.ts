@@ -238,6 +238,17 @@ describe("catalog import: adoption, re-import and bad input", function () {
   it("re-import of a changed account shows the diff and writes nothing, unless --force", async () => {
     const out = path.join(tempDir(), "catalog");
     assert.strictEqual((await h.run(["--out", out])).code, 0);
+    // The operator adds what Azure does not know: the agreement's peak traffic.
+    const agreementsFile = path.join(out, "agreements.yaml");
+    fs.writeFileSync(
+      agreementsFile,
+      fs
+        .readFileSync(agreementsFile, "utf8")
+        .replace(
+          "  - name: Contoso-Fabrikam-X12\n",
+          "  - name: Contoso-Fabrikam-X12\n    traffic: { peakMessagesPerMinute: 20 }\n",
+        ),
+    );
     const before = fs.readFileSync(path.join(out, "partners.yaml"), "utf8");
     const same = await h.run(["--out", out]);
     assert.strictEqual(same.code, 0, same.stderr);
@@ -268,6 +279,10 @@ describe("catalog import: adoption, re-import and bad input", function () {
     const forced = await h.run(["--out", out, "--force"]);
     assert.strictEqual(forced.code, 0, forced.stderr);
     assert.ok(loadCatalog(out).partners.some((p) => p.name === "Litware"));
+    assert.strictEqual(
+      loadCatalog(out).agreements.find((a) => a.name === "Contoso-Fabrikam-X12")?.peakMessagesPerMinute,
+      20,
+    );
     assert.deepStrictEqual(listing(path.dirname(out)), ["catalog"]);
   });
 
