@@ -4,20 +4,24 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
-import { InputError } from "./components/problems";
-import { loadProgramInputs } from "./components/inputs";
+import { InputError } from "./model/problems";
+import { loadProgramInputs } from "./model/inputs";
 import { MirroredIntegrationAccount } from "./components/integrationAccount";
+import { KeyVaultAccess } from "./components/keyVaultAccess";
 import { drManifest } from "./components/manifest";
 import { PeerStack } from "./components/peer";
 import { Replication } from "./components/replication";
-import { phaseState, replicationPlan } from "./components/switch";
-import { protocolsInUse } from "./components/catalog";
-import { replicationRpoMinutes, triggerExecutionsPerMonth } from "./components/workflows/replication";
+import { phaseState, replicationPlan } from "./model/phase";
+import { protocolsInUse } from "./model/catalog";
+import { replicationRpoMinutes, triggerExecutionsPerMonth } from "./model/workflows/replication";
 
 export = async () => {
   let inputs;
   try {
-    inputs = loadProgramInputs(pulumi.runtime.allConfig(), `Pulumi.${pulumi.getStack()}.yaml`, __dirname);
+    inputs = loadProgramInputs(pulumi.runtime.allConfig(), `Pulumi.${pulumi.getStack()}.yaml`, __dirname, undefined, {
+      organization: pulumi.getOrganization(),
+      project: pulumi.getProject(),
+    });
   } catch (e) {
     if (e instanceof InputError) throw new pulumi.RunError(e.message);
     throw e;
@@ -47,6 +51,14 @@ export = async () => {
     existingNames: config.existingNames,
     adopt: config.adopt,
   });
+
+  if (config.keyVaultAccess !== undefined) {
+    new KeyVaultAccess("keyvault-access", {
+      catalog,
+      role: config.role,
+      servicePrincipalId: config.keyVaultAccess.servicePrincipalId,
+    });
+  }
 
   const self = { role: config.role, id: site.integrationAccountId, callbackUrl: site.callbackUrl };
   const plan = replicationPlan(config.role, state);

@@ -5,11 +5,12 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as web from "@pulumi/azure-native/web";
-import type { Role } from "./config";
-import * as naming from "./naming";
-import type { ConnectionBinding } from "./workflows/definition";
+import type { Role } from "../model/config";
+import * as naming from "../model/naming";
+import type { ConnectionBinding } from "../model/workflows/definition";
 
-export type ManagedApi = "x12" | "edifact" | "as2";
+import type { ManagedApi } from "../model/protocols";
+export type { ManagedApi };
 
 /** An integration account as a connection sees it. */
 export interface AccountRef {
@@ -49,7 +50,8 @@ export interface AccountConnectionArgs extends Placement {
 export function accountConnection(
   logicalName: string,
   args: AccountConnectionArgs,
-  parent: pulumi.Resource,
+  /** The connection's options: at least its parent. */
+  opts: pulumi.CustomResourceOptions,
 ): web.Connection {
   const connectionName = naming.connectionName(args.scope, args.purpose);
   return new web.Connection(
@@ -68,7 +70,7 @@ export function accountConnection(
       },
     },
     // Belt and braces: what Azure returns for `properties` is kept secret in state too.
-    { parent, additionalSecretOutputs: ["properties"] },
+    { ...opts, additionalSecretOutputs: ["properties"] },
   );
 }
 

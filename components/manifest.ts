@@ -1,55 +1,13 @@
 /**
- * The `drManifest` stack output: a non-secret description of one side of the DR pair, read by the
- * runbook and by outside tools. Its shape is a public contract (DESIGN.md); `version` changes when
- * it does.
+ * Builds the `drManifest` stack output from the program's Outputs. Its shape (and the schema the
+ * runbook validates it with) is defined once, in model/manifest.ts.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { Catalog, generatedControlNumbers } from "./catalog";
-import type { ControlNumberRange } from "./catalog/agreements";
-import type { Role } from "./config";
+import type { Catalog } from "../model/catalog";
+import type { Role } from "../model/config";
+import { DrManifest, manifestAgreements } from "../model/manifest";
 
-export type ManifestProtocol = "X12" | "Edifact" | "AS2";
-
-export interface ManifestAgreement {
-  readonly name: string;
-  readonly protocol: ManifestProtocol;
-  /** X12 and EDIFACT only: the generated (send-side) control-number ranges. */
-  readonly controlNumbers?: {
-    readonly interchange: ControlNumberRange;
-    readonly group: ControlNumberRange;
-    readonly transactionSet: ControlNumberRange;
-  };
-}
-
-export interface DrManifest {
-  readonly version: 1;
-  readonly role: Role;
-  readonly region: string;
-  readonly subscriptionId: string;
-  readonly resourceGroupName: string;
-  readonly integrationAccount: { readonly id: string; readonly name: string };
-  readonly agreements: readonly ManifestAgreement[];
-  /** Workflow names in this stack's resource group. */
-  readonly workflows: { readonly replication: readonly string[]; readonly business: readonly string[] };
-}
-
-/** The agreements part of the manifest: plain values, straight from the catalog. */
-export function manifestAgreements(catalog: Catalog): ManifestAgreement[] {
-  return catalog.agreements.map((a) => {
-    const ranges = generatedControlNumbers(a);
-    return ranges === undefined
-      ? { name: a.name, protocol: a.protocol }
-      : {
-          name: a.name,
-          protocol: a.protocol,
-          controlNumbers: {
-            interchange: ranges.interchange,
-            group: ranges.group,
-            transactionSet: ranges.transactionSet,
-          },
-        };
-  });
-}
+export type { DrManifest };
 
 export interface DrManifestArgs {
   readonly role: Role;

@@ -7,7 +7,7 @@
  * reads as phase `normal` with unknown region and account.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { DR_PHASES, DrPhase, Role } from "./config";
+import { DR_PHASES, DrPhase, Role } from "../model/config";
 import type { AccountRef } from "./replication";
 
 export class PeerStack {

@@ -11,13 +11,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as logic from "@pulumi/azure-native/logic";
 import * as monitor from "@pulumi/azure-native/monitor";
-import type { Protocol } from "./catalog/schema";
-import type { DrPhase, Role } from "./config";
-import { workflowTags } from "./tags";
-import * as naming from "./naming";
+import type { Protocol } from "../model/catalog/schema";
+import type { DrPhase, Role } from "../model/config";
+import { workflowTags } from "../model/tags";
+import * as naming from "../model/naming";
 import { AccountRef, Placement, accountConnection, binding } from "./connections";
-import { RetryPolicy } from "./workflows/definition";
-import { REPLICATION_OPERATIONS, ReplicationSchedule, replicationDefinition } from "./workflows/replication";
+import { RetryPolicy } from "../model/workflows/definition";
+import { REPLICATION_OPERATIONS, ReplicationSchedule, replicationDefinition } from "../model/workflows/replication";
 
 export type { AccountRef } from "./connections";
 
@@ -80,7 +80,7 @@ export class Replication extends pulumi.ComponentResource {
           purpose: key,
           account,
         },
-        this,
+        { parent: this },
       );
     };
 

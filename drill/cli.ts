@@ -10,8 +10,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Command } from "commander";
-import { loadProgramInputs } from "../components/inputs";
-import { InputError, Problem } from "../components/problems";
+import { loadProgramInputs } from "../model/inputs";
+import { InputError, Problem } from "../model/problems";
 import { PROJECT_DIR, readStackFile } from "../plan/render";
 import { formatTable, parseArgs } from "../tools/cli";
 import { ScenarioSummary, runDrill, summarize } from "./model";

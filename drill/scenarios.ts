@@ -2,13 +2,9 @@
  * Drill scenarios built from the same catalog and config as the program (`Pulumi.secondary.yaml`,
  * the catalog's traffic figures, the bump settings), and the RPO/bump/cost trade-off of the schedule.
  */
-import type { Catalog } from "../components/catalog";
-import type { StackConfig } from "../components/config";
-import {
-  LATE_REPLAY_MINUTES,
-  pollIntervalMinutes,
-  triggerExecutionsPerMonth,
-} from "../components/workflows/replication";
+import type { Catalog } from "../model/catalog";
+import type { StackConfig } from "../model/config";
+import { LATE_REPLAY_MINUTES, pollIntervalMinutes, triggerExecutionsPerMonth } from "../model/workflows/replication";
 import { bumpSize, bumpSizing } from "../runbook/controlNumbers";
 import type { AgreementTraffic, DrillScenario } from "./model";
 

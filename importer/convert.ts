@@ -5,18 +5,18 @@
  * returned as a `Loss` (artifact and field), never dropped silently.
  */
 import * as YAML from "yaml";
-import { canonical, isPlainObject, stableJson } from "../components/json";
+import { canonical, isPlainObject, stableJson } from "../model/json";
 import {
   checkCertificate,
   checkMap,
   checkWorkflowDefinition,
   checkXsd,
   keyVaultIdProblem,
-} from "../components/catalog/files";
-import { ALL_QUALIFIERS, MAX_IDENTITY_LENGTH, QUALIFIERS_BY_PROTOCOL } from "../components/catalog/qualifiers";
-import { PROTOCOLS, WORKFLOW_CONNECTIONS, overrideSchema, schemaReferenceSchemas } from "../components/catalog/schema";
-import type { Protocol } from "../components/catalog/model";
-import { nameProblem } from "../components/naming";
+} from "../model/catalog/files";
+import { ALL_QUALIFIERS, MAX_IDENTITY_LENGTH, QUALIFIERS_BY_PROTOCOL } from "../model/catalog/qualifiers";
+import { PROTOCOLS, WORKFLOW_CONNECTIONS, overrideSchema, schemaReferenceSchemas } from "../model/catalog/schema";
+import type { Protocol } from "../model/catalog/model";
+import { nameProblem } from "../model/naming";
 import { accountIdText, LiveAccount, LiveArtifact, LiveWorkflow } from "./live";
 import { Direction, REGIONAL_CALLBACK, comparableContent, directionDefaults, isSasUrl } from "./normalise";
 

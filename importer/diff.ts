@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { differences } from "./normalise";
-import { isPlainObject } from "../components/json";
+import { isPlainObject } from "../model/json";
 
 export interface CatalogDiff {
   /** Human-readable lines, empty when the two catalogs are the same. */

@@ -15,17 +15,17 @@
  * 5. A SAS callback URL (`sig=`) as an AS2 MDN receipt URL is a secret that differs per region: it is
  *    compared as "a regional callback URL", whichever it is.
  */
-import { canonical, isPlainObject } from "../components/json";
-import { CONTENT_KEY } from "../components/catalog/agreements";
+import { canonical, isPlainObject } from "../model/json";
+import { CONTENT_KEY } from "../model/catalog/agreements";
 import {
   AS2_DEFAULTS,
   EDIFACT_DEFAULTS,
   OPTIONAL_FIELDS,
   RECEIVE_DEFAULTS,
   X12_DEFAULTS,
-} from "../components/catalog/defaults";
-import type { Protocol } from "../components/catalog/model";
-import { deepMerge } from "../components/json";
+} from "../model/catalog/defaults";
+import type { Protocol } from "../model/catalog/model";
+import { deepMerge } from "../model/json";
 
 export type ArtifactKind = "partner" | "schema" | "map" | "certificate" | "agreement";
 export type Direction = "receive" | "send";

@@ -3,7 +3,7 @@
  * agreement content built with the real builders, and every artifact is compared with the live one
  * under the documented normalisation (`normalise.ts`). Any difference is a loss, never silent.
  */
-import { buildAgreementContent, Catalog } from "../components/catalog";
+import { buildAgreementContent, Catalog } from "../model/catalog";
 import { ArtifactKind, comparable, differences } from "./normalise";
 import type { LiveAccount } from "./live";
 import type { Loss } from "./convert";

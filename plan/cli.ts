@@ -9,8 +9,8 @@
  */
 import * as path from "path";
 import { Command, Option } from "commander";
-import { DR_PHASES, DrPhase } from "../components/config";
-import { InputError } from "../components/problems";
+import { DR_PHASES, DrPhase } from "../model/config";
+import { InputError } from "../model/problems";
 import { RenderError, renderPair } from "./render";
 import { STACKS, StackName, StackRender } from "./types";
 import { writePlan } from "./write";

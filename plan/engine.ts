@@ -149,6 +149,10 @@ const ARM_SHAPES: Readonly<Record<string, ArmShape>> = {
     id: (i, s) =>
       `${rg(i, s)}/providers/${i.resourceProviderNamespace}/${i.resourceType}/${i.resourceName}/providers/Microsoft.Authorization/locks/${i.lockName}`,
   },
+  "azure-native:authorization:RoleAssignment": {
+    nameInput: "roleAssignmentName",
+    id: (i) => `${i.scope}/providers/Microsoft.Authorization/roleAssignments/${i.roleAssignmentName}`,
+  },
   "azure-native:monitor:ActionGroup": {
     nameInput: "actionGroupName",
     id: (i, s) => `${rg(i, s)}/providers/Microsoft.Insights/actionGroups/${i.actionGroupName}`,

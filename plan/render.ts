@@ -11,10 +11,11 @@ import * as fs from "fs";
 import * as path from "path";
 import { isDeepStrictEqual } from "util";
 import * as YAML from "yaml";
-import { DrPhase, PROJECT } from "../components/config";
-import { loadProgramInputs } from "../components/inputs";
-import { InputError, Problem } from "../components/problems";
-import type { Catalog } from "../components/catalog";
+import { DrPhase, PROJECT } from "../model/config";
+import { mergeStackConfig, readProjectFile } from "../model/pulumiProject";
+import { loadProgramInputs } from "../model/inputs";
+import { InputError, Problem } from "../model/problems";
+import type { Catalog } from "../model/catalog";
 import { PLACEHOLDER_SUBSCRIPTION, PeerOutputs } from "./engine";
 import { RenderJob, STACKS, StackName, StackRender } from "./types";
 
@@ -35,11 +36,15 @@ export interface RenderOptions {
 
 interface StackFile {
   readonly file: string;
-  readonly raw: Record<string, unknown>;
+  readonly raw: Record<string, string>;
   readonly secretKeys: string[];
 }
 
-/** Reads `Pulumi.<stack>.yaml`; secure values (ciphertext) become `[secret]` placeholders. */
+/**
+ * Reads `Pulumi.<stack>.yaml` and merges it with Pulumi.yaml by the Pulumi CLI's rule: the values the
+ * program would be handed (text), every missing required key and mistyped value a problem; secure
+ * values (ciphertext) become `[secret]` placeholders.
+ */
 export function readStackFile(projectDir: string, stack: StackName, problems: Problem[]): StackFile | undefined {
   const file = `Pulumi.${stack}.yaml`;
   let text: string;
@@ -50,11 +55,11 @@ export function readStackFile(projectDir: string, stack: StackName, problems: Pr
       file,
       path: "(file)",
       message: "does not exist",
-      fix: `create it with \`pulumi stack init ${stack}\` and set its config (see the README)`,
+      fix: `create it with \`pulumi stack init ${stack}\` and set its config (see docs/configuration.md)`,
     });
     return undefined;
   }
-  const doc = YAML.parseDocument(text, { prettyErrors: true });
+  const doc = YAML.parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     for (const e of doc.errors) {
       problems.push({
@@ -67,22 +72,13 @@ export function readStackFile(projectDir: string, stack: StackName, problems: Pr
     }
     return undefined;
   }
+  const project = readProjectFile(projectDir, problems);
+  if (project === undefined) return undefined;
   const config = ((doc.toJS() as { config?: Record<string, unknown> } | null)?.config ?? {}) as Record<string, unknown>;
-  const raw: Record<string, unknown> = {};
-  const secretKeys: string[] = [];
-  for (const [key, value] of Object.entries(config)) {
-    const qualified = key.includes(":") ? key : `${PROJECT}:${key}`;
-    if (value !== null && typeof value === "object" && "secure" in value) {
-      raw[qualified] = "[secret]";
-      secretKeys.push(qualified);
-    } else raw[qualified] = value;
-  }
-  return { file, raw, secretKeys };
-}
-
-/** Config values as the engine hands them to a program: strings, objects as JSON. */
-function engineStrings(raw: Record<string, unknown>): Record<string, string> {
-  return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+  const before = problems.length;
+  const merged = mergeStackConfig(project, config, file, problems);
+  if (problems.length > before) return undefined;
+  return { file, raw: { ...merged.values }, secretKeys: [...merged.secretKeys] };
 }
 
 /**
@@ -97,7 +93,7 @@ export function prepareJobs(options: RenderOptions): Record<StackName, StackJob>
   for (const stack of STACKS) {
     const stackFile = readStackFile(projectDir, stack, problems);
     if (stackFile === undefined) continue;
-    const raw = { ...stackFile.raw };
+    const raw: Record<string, string> = { ...stackFile.raw };
     if (options.catalog !== undefined) raw[`${PROJECT}:catalogPath`] = path.resolve(options.catalog);
     if (options.phase !== undefined && raw[`${PROJECT}:role`] === "secondary")
       raw[`${PROJECT}:drPhase`] = options.phase;
@@ -111,7 +107,7 @@ export function prepareJobs(options: RenderOptions): Record<StackName, StackJob>
     jobs[stack] = {
       projectDir,
       stack,
-      config: engineStrings(raw),
+      config: raw,
       secretKeys: stackFile.secretKeys,
       subscriptionId:
         typeof raw["azure-native:subscriptionId"] === "string"

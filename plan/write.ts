@@ -4,7 +4,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { stableJson } from "../components/json";
+import { stableJson } from "../model/json";
 import type { StackRender } from "./types";
 
 export const WORKFLOW_TYPE = "azure-native:logic:Workflow";

@@ -2,7 +2,7 @@
  * CrossGuard policies guarding the DR invariants at preview time. Exported as plain objects so tests
  * can call them directly; `index.ts` builds the PolicyPack (whose constructor starts the analyzer).
  *
- * Policies see resources, not the stack config: the program tags what they need (`components/tags.ts`).
+ * Policies see resources, not the stack config: the program tags what they need (`model/tags.ts`).
  */
 import type {
   PolicyResource,
@@ -12,8 +12,8 @@ import type {
   StackValidationArgs,
   StackValidationPolicy,
 } from "@pulumi/policy";
-import { CONTROL_NUMBER_MAX, CONTROL_NUMBER_MIN } from "../components/catalog/defaults";
-import { TAG } from "../components/tags";
+import { CONTROL_NUMBER_MAX, CONTROL_NUMBER_MIN } from "../model/catalog/defaults";
+import { TAG } from "../model/tags";
 
 const T = {
   integrationAccount: "azure-native:logic:IntegrationAccount",

@@ -5,7 +5,7 @@
  */
 import { LogicManagementClient } from "@azure/arm-logic";
 import type { TokenCredential } from "@azure/core-auth";
-import type { Role } from "../components/config";
+import type { Role } from "../model/config";
 
 /** The public cloud's Azure Resource Manager endpoint (sovereign clouds differ: --arm-endpoint). */
 export const DEFAULT_ARM_ENDPOINT = "https://management.azure.com";

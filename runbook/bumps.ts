@@ -2,7 +2,7 @@
  * Planning and applying control-number bumps on one account, recorded in the account's runbook
  * marker so that a second run bumps nothing and an interrupted run resumes.
  */
-import type { ControlNumberRange } from "../components/catalog/agreements";
+import type { ControlNumberRange } from "../model/catalog/agreements";
 import type { AccountApi, Session } from "./arm";
 import { describeError } from "./arm";
 import type { RunbookContext } from "./context";

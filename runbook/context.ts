@@ -3,7 +3,7 @@
  * outputs, the Pulumi driver, the bump sizes, the audit log and the output channel.
  */
 import * as fs from "fs";
-import type { DrPhase, Role } from "../components/config";
+import type { DrPhase, Role } from "../model/config";
 import type { AccountApi } from "./arm";
 import type { PulumiDriver, StackNames, StackOutputs } from "./pulumi";
 

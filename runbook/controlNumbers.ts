@@ -4,9 +4,9 @@
  * GeneratedIcn semantics), §8 (bounds, rollover), §11 (sizing).
  */
 import { z } from "zod";
-import type { ControlNumberRange } from "../components/catalog/agreements";
-import { LATE_REPLAY_MINUTES, pollIntervalMinutes } from "../components/workflows/replication";
-import type { StackConfig } from "../components/config";
+import type { ControlNumberRange } from "../model/catalog/agreements";
+import { LATE_REPLAY_MINUTES, pollIntervalMinutes } from "../model/workflows/replication";
+import type { StackConfig } from "../model/config";
 
 export type ControlNumberKind = "interchange" | "group" | "transactionSet" | "acknowledgement";
 

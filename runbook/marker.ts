@@ -5,7 +5,7 @@
  * account it describes (not in a local file), so any operator's machine sees the same record.
  */
 import { z } from "zod";
-import { RUNBOOK_SESSION_PREFIX } from "../components/catalog";
+import { RUNBOOK_SESSION_PREFIX } from "../model/catalog";
 import type { AccountApi } from "./arm";
 
 export const MARKER_SESSION = RUNBOOK_SESSION_PREFIX;

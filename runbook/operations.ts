@@ -3,7 +3,7 @@
  * `--dry-run`, asks before changing anything (unless `--yes`), records its progress in Azure, and
  * can be run again: a finished run changes nothing, an interrupted one resumes.
  */
-import type { DrPhase, Role } from "../components/config";
+import type { DrPhase, Role } from "../model/config";
 import { AccountApi, describeError } from "./arm";
 import { BumpPlan, applyBumps, bumpDetails, completeOperation, describeBump, planBumps } from "./bumps";
 import type { OperationResult, OperationStatus, RunbookContext } from "./context";

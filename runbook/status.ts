@@ -3,7 +3,7 @@
  * parity between the accounts, control-number lag per agreement (from the sessions), replication and
  * business workflow states, the runbook's own record. Read-only.
  */
-import type { Role } from "../components/config";
+import type { Role } from "../model/config";
 import { ARTIFACT_KINDS, AccountApi, Session, describeError } from "./arm";
 import type { OperationResult, RunbookContext } from "./context";
 import { parseGeneratedSession, parseReceivedSession, readControlNumber, ticksOf } from "./controlNumbers";

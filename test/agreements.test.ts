@@ -5,9 +5,9 @@
  */
 import * as assert from "assert";
 import fc from "fast-check";
-import { AgreementSpec, loadCatalog } from "../components/catalog";
-import { buildAgreementContent, directionSettings, generatedControlNumbers } from "../components/catalog/agreements";
-import { canonical } from "../components/json";
+import { AgreementSpec, loadCatalog } from "../model/catalog";
+import { buildAgreementContent, directionSettings, generatedControlNumbers } from "../model/catalog/agreements";
+import { canonical } from "../model/json";
 import { SAMPLE_CATALOG } from "./helpers";
 
 const REQUIRED = {

@@ -5,9 +5,9 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { loadCatalog } from "../components/catalog";
-import { loadProgramInputs } from "../components/inputs";
-import { formatProblem } from "../components/problems";
+import { loadCatalog } from "../model/catalog";
+import { loadProgramInputs } from "../model/inputs";
+import { formatProblem } from "../model/problems";
 import { SAMPLE_CATALOG, assertProblem, catalogCopy, problemsOf, tempDir } from "./helpers";
 
 const load = (dir: string) => () => loadCatalog(dir, { displayRoot: path.dirname(dir) });

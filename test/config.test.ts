@@ -3,14 +3,17 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { CONFIG_KEYS, KNOWN_REGIONS, parseStackConfig } from "../components/config";
-import { PROJECT_DIR, assertProblem } from "./helpers";
+import { CONFIG_KEYS, KNOWN_REGIONS, parseStackConfig } from "../model/config";
+import { mergeStackConfig, projectFileProblems, readProjectFile } from "../model/pulumiProject";
+import type { Problem } from "../model/problems";
+import { readStackFile } from "../plan/render";
+import { GENERATED, generatedText } from "../tools/generate";
+import { PROJECT_DIR, assertProblem, tempDir } from "./helpers";
 
 const base = {
   "b2b-dr:role": "secondary",
   "b2b-dr:region": "northeurope",
   "b2b-dr:environment": "prod",
-  "b2b-dr:peerStack": "organization/b2b-dr/primary",
 };
 
 function problems(raw: Record<string, unknown>) {
@@ -35,6 +38,7 @@ describe("config", () => {
       lock: false,
       callbackUrlNotAfter: undefined,
       nonProduction: false,
+      keyVaultAccess: undefined,
       replication: {
         frequency: "Minute",
         interval: 1,
@@ -59,7 +63,7 @@ describe("config", () => {
       fix: /azure-native:subscriptionId/,
     });
     const sub = "6c1f0a4e-3b2d-4e5f-9a8b-7c6d5e4f3a2b";
-    const r = parseStackConfig({ ...base, ...names, "b2b-dr:adopt": true, "azure-native:subscriptionId": sub }, "x");
+    const r = parseStackConfig({ ...base, ...names, "b2b-dr:adopt": "true", "azure-native:subscriptionId": sub }, "x");
     assert.ok(r.ok);
     assert.deepStrictEqual(r.config.existingNames, {
       resourceGroupName: "rg-edi-prod",
@@ -73,11 +77,45 @@ describe("config", () => {
     });
   });
 
-  it("reads engine strings and YAML values alike", () => {
-    for (const lock of ["true", true]) {
-      const r = parseStackConfig({ ...base, "b2b-dr:lock": lock }, "Pulumi.test.yaml");
-      assert.ok(r.ok && r.config.lock === true);
-    }
+  it("reads one input shape, the engine's text: a YAML-typed value is refused, not converted", () => {
+    const r = parseStackConfig({ ...base, "b2b-dr:lock": "true" }, "Pulumi.test.yaml");
+    assert.ok(r.ok && r.config.lock === true);
+    assertProblem(problems({ ...base, "b2b-dr:lock": true }), { path: "b2b-dr:lock", value: true, message: /./ });
+  });
+
+  it("derives the peer stack from this stack's organization and project unless set", () => {
+    const derived = parseStackConfig(base, "x", { organization: "acme", project: "b2b-dr" });
+    assert.ok(derived.ok && derived.config.peerStack === "acme/b2b-dr/primary");
+    const primary = parseStackConfig({ ...base, "b2b-dr:role": "primary" }, "x", {
+      organization: "acme",
+      project: "p",
+    });
+    assert.ok(primary.ok && primary.config.peerStack === "acme/p/secondary");
+    const explicit = parseStackConfig({ ...base, "b2b-dr:peerStack": "other/b2b-dr/dr-north" }, "x", {
+      organization: "acme",
+      project: "b2b-dr",
+    });
+    assert.ok(explicit.ok && explicit.config.peerStack === "other/b2b-dr/dr-north");
+    assertProblem(problems({ ...base, "b2b-dr:peerStack": "just-a-name" }), {
+      path: "b2b-dr:peerStack",
+      message: /./,
+      fix: /<org>\/b2b-dr\/<stack>/,
+    });
+  });
+
+  it("keyVaultAccess needs the Logic Apps service principal's object id", () => {
+    assertProblem(problems({ ...base, "b2b-dr:keyVaultAccess": "true" }), {
+      path: "b2b-dr:logicAppsServicePrincipalId",
+      message: /required when b2b-dr:keyVaultAccess is true/,
+      fix: /az ad sp show --id 7cd684f4-8a78-49b0-91ec-6a35d38739ba/,
+    });
+    const id = "0b8c6d4e-1f2a-4b3c-9d8e-7f6a5b4c3d2e";
+    const r = parseStackConfig(
+      { ...base, "b2b-dr:keyVaultAccess": "true", "b2b-dr:logicAppsServicePrincipalId": id },
+      "x",
+    );
+    assert.ok(r.ok);
+    assert.deepStrictEqual(r.config.keyVaultAccess, { servicePrincipalId: id });
   });
 
   it("names the file, key, value and fix of every bad value at once", () => {
@@ -94,11 +132,16 @@ describe("config", () => {
     assert.strictEqual(p.length, 3);
   });
 
-  it("requires role, region, environment and peerStack", () => {
+  it("requires exactly the keys without a default: role, region and environment", () => {
     const p = problems({});
-    for (const key of ["role", "region", "environment", "peerStack"]) {
+    for (const key of ["role", "region", "environment"]) {
       assertProblem(p, { path: `b2b-dr:${key}`, message: /is required/ });
     }
+    assert.strictEqual(p.length, 3, JSON.stringify(p));
+    const required = Object.entries(CONFIG_KEYS)
+      .filter(([, spec]) => !("default" in spec))
+      .map(([k]) => k);
+    assert.deepStrictEqual(required, ["role", "region", "environment"]);
   });
 
   it("refuses drPhase on the primary: one source of truth", () => {
@@ -123,15 +166,17 @@ describe("config", () => {
     );
   });
 
-  it("reads alertEmails from YAML lists, engine JSON and comma lists; warns when empty; refuses a bad address", () => {
-    for (const value of [["a@x.example", "b@x.example"], '["a@x.example","b@x.example"]', "a@x.example, b@x.example"]) {
-      const r = parseStackConfig({ ...base, "b2b-dr:alertEmails": value }, "Pulumi.test.yaml");
-      assert.ok(r.ok && r.config.alertEmails.join() === "a@x.example,b@x.example", JSON.stringify(value));
-      assert.deepStrictEqual(r.warnings, []);
-    }
+  it("reads alertEmails as the engine hands a list over (JSON); warns when empty; refuses a bad address", () => {
+    const r = parseStackConfig({ ...base, "b2b-dr:alertEmails": '["a@x.example","b@x.example"]' }, "Pulumi.test.yaml");
+    assert.ok(r.ok && r.config.alertEmails.join() === "a@x.example,b@x.example");
+    assert.deepStrictEqual(r.warnings, []);
     const empty = parseStackConfig(base, "Pulumi.test.yaml");
     assert.ok(empty.ok && empty.warnings.some((w) => /alertEmails is empty/.test(w)));
-    assertProblem(problems({ ...base, "b2b-dr:alertEmails": ["not-an-address"] }), {
+    assertProblem(problems({ ...base, "b2b-dr:alertEmails": "a@x.example" }), {
+      path: "b2b-dr:alertEmails",
+      message: /must be a list/,
+    });
+    assertProblem(problems({ ...base, "b2b-dr:alertEmails": '["not-an-address"]' }), {
       path: "b2b-dr:alertEmails[0]",
       message: /./,
       fix: /e-mail addresses/,
@@ -160,32 +205,111 @@ describe("config", () => {
     assert.ok(ok.ok && ok.config.replication.interval === 5 && ok.config.replication.retryInterval === "PT1M");
   });
 
-  it("Pulumi.yaml declares every key, with the same type and description", () => {
+  it("Pulumi.yaml and docs/configuration.md are generated from the schema and current (`npm run gen`)", async () => {
+    for (const g of GENERATED) {
+      const committed = fs.readFileSync(path.join(PROJECT_DIR, g.file), "utf8");
+      assert.strictEqual(committed, await generatedText(g), `${g.file} is stale: run \`npm run gen\``);
+    }
     const project = YAML.parse(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8")) as {
-      name: string;
-      config: Record<string, { type: string; description: string }>;
+      config: Record<string, { type: string; default?: unknown }>;
     };
-    assert.strictEqual(project.name, "b2b-dr");
     assert.deepStrictEqual(Object.keys(project.config), Object.keys(CONFIG_KEYS));
     for (const [key, spec] of Object.entries(CONFIG_KEYS)) {
-      const items = spec.type === "array" ? { items: { type: "string" } } : {};
-      const dflt = "default" in spec ? { default: spec.default } : {};
-      assert.deepStrictEqual(
-        project.config[key],
-        { type: spec.type, description: spec.description, ...items, ...dflt },
-        key,
-      );
+      assert.strictEqual(project.config[key]?.type, spec.type, key);
+      assert.deepStrictEqual(project.config[key]?.default, "default" in spec ? spec.default : undefined, key);
     }
   });
+});
 
-  it("the stack files are valid: paired regions, the right roles, each naming the other as peer", () => {
-    const read = (stack: string) => {
-      const doc = YAML.parse(fs.readFileSync(path.join(PROJECT_DIR, `Pulumi.${stack}.yaml`), "utf8")) as {
-        config: Record<string, unknown>;
-      };
-      const r = parseStackConfig(doc.config, `Pulumi.${stack}.yaml`);
+/**
+ * The Pulumi CLI cannot run here, so its documented rules (model/pulumiProject.ts) are applied to the
+ * project and stack files instead: the project schema, then the merge every `preview`/`up` does first.
+ */
+describe("Pulumi CLI rules on Pulumi.yaml and the stack files", () => {
+  it("Pulumi.yaml passes the project schema and the CLI's declaration checks", () => {
+    const raw = YAML.parse(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8")) as unknown;
+    assert.deepStrictEqual(projectFileProblems(raw), []);
+  });
+
+  it("the rules catch what the CLI catches (negative controls)", () => {
+    const p = projectFileProblems({
+      name: "b2b-dr",
+      runtime: "nodejs",
+      config: {
+        a: { type: "array" },
+        b: { type: "integer", default: "ten" },
+        c: { type: "string", value: "x" },
+        d: { type: "map" },
+        "aws:region": { type: "string" },
+      },
+    });
+    assertProblem(p, { path: "config.a.items", message: /required for an array/ });
+    assertProblem(p, { path: "config.b.default", value: "ten", message: /not of the declared type integer/ });
+    assertProblem(p, { path: "config.c.value", message: /not allowed/ });
+    assertProblem(p, { path: "config.d.type", value: "map", message: /not a config type/ });
+    assertProblem(p, { path: "config.aws:region", message: /another namespace/ });
+  });
+
+  for (const stack of ["primary", "secondary"]) {
+    it(`Pulumi.${stack}.yaml merges with nothing missing and no type error, and the program accepts it`, () => {
+      const problems: Problem[] = [];
+      const stackFile = readStackFile(PROJECT_DIR, stack as "primary", problems);
+      assert.deepStrictEqual(problems, []);
+      assert.ok(stackFile);
+      for (const key of Object.keys(CONFIG_KEYS)) assert.ok(`b2b-dr:${key}` in stackFile.raw, key);
+      const r = parseStackConfig(stackFile.raw, stackFile.file);
       assert.ok(r.ok, JSON.stringify(!r.ok && r.problems));
       assert.deepStrictEqual(r.warnings, []);
+    });
+  }
+
+  it("a declared key with no default that a stack file lacks stops the deployment, as the CLI does", () => {
+    const problems: Problem[] = [];
+    const project = readProjectFile(PROJECT_DIR, problems);
+    assert.ok(project);
+    const strict = { ...project, config: { ...project.config, bumpMinimum: { type: "integer" } } };
+    const stack = YAML.parse(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.primary.yaml"), "utf8")) as {
+      config: Record<string, unknown>;
+    };
+    mergeStackConfig(strict, stack.config, "Pulumi.primary.yaml", problems);
+    assertProblem(problems, {
+      file: "Pulumi.primary.yaml",
+      path: "b2b-dr:bumpMinimum",
+      message: /Stack 'primary' is missing configuration values/,
+    });
+  });
+
+  it("a stack value of the wrong type is refused with the CLI's rule; integers and booleans may be text", () => {
+    const problems: Problem[] = [];
+    const project = readProjectFile(PROJECT_DIR, problems);
+    assert.ok(project);
+    const merged = mergeStackConfig(
+      project,
+      {
+        "b2b-dr:role": "primary",
+        "b2b-dr:region": "westeurope",
+        "b2b-dr:environment": "prod",
+        "b2b-dr:replicationInterval": "5",
+        "b2b-dr:lock": "true",
+      },
+      "Pulumi.x.yaml",
+      problems,
+    );
+    assert.deepStrictEqual(problems, []);
+    assert.strictEqual(merged.values["b2b-dr:replicationInterval"], "5");
+    mergeStackConfig(project, { "b2b-dr:replicationInterval": "often", "b2b-dr:alertEmails": "a@x" }, "x", problems);
+    assertProblem(problems, { path: "b2b-dr:environment, b2b-dr:region, b2b-dr:role", message: /missing/ });
+    assertProblem(problems, { path: "b2b-dr:replicationInterval", value: "often", message: /type 'integer'/ });
+    assertProblem(problems, { path: "b2b-dr:alertEmails", message: /type 'array<string>'/ });
+  });
+
+  it("the stacks are a valid pair: paired regions, the right roles, each deriving the other as peer", () => {
+    const read = (stack: "primary" | "secondary") => {
+      const problems: Problem[] = [];
+      const f = readStackFile(PROJECT_DIR, stack, problems);
+      assert.ok(f, JSON.stringify(problems));
+      const r = parseStackConfig(f.raw, f.file);
+      assert.ok(r.ok, JSON.stringify(!r.ok && r.problems));
       return r.config;
     };
     const primary = read("primary");
@@ -195,14 +319,20 @@ describe("config", () => {
     assert.ok(KNOWN_REGIONS.includes(primary.region) && KNOWN_REGIONS.includes(secondary.region));
     assert.strictEqual(primary.peerStack, "organization/b2b-dr/secondary");
     assert.strictEqual(secondary.peerStack, "organization/b2b-dr/primary");
+    // The primary follows the secondary: after the CLI's merge its drPhase is empty, i.e. unset.
     assert.strictEqual(primary.drPhase, undefined);
     assert.strictEqual(secondary.drPhase, "normal");
   });
-});
 
-describe("README", () => {
-  it("documents every config key in the configuration reference", () => {
-    const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
-    for (const key of Object.keys(CONFIG_KEYS)) assert.match(readme, new RegExp(`^\\| \`${key}\` +\\|`, "m"), key);
+  it("a stack file with a duplicate key names it", () => {
+    const dir = tempDir();
+    fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    fs.writeFileSync(
+      path.join(dir, "Pulumi.primary.yaml"),
+      "config:\n  b2b-dr:role: primary\n  b2b-dr:region: westeurope\n  b2b-dr:region: northeurope\n",
+    );
+    const problems: Problem[] = [];
+    assert.strictEqual(readStackFile(dir, "primary", problems), undefined);
+    assertProblem(problems, { path: "(YAML syntax)", line: 4, message: /unique/i });
   });
 });

@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import fc from "fast-check";
 import { XMLValidator } from "fast-xml-parser";
-import { loadCatalog } from "../components/catalog";
+import { loadCatalog } from "../model/catalog";
 import { bumpSize } from "../runbook/controlNumbers";
 import { DrillScenario, landsAt, pollDraws, prng, runDrill } from "../drill/model";
 import { main as drill } from "../drill/cli";

@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { isDeepStrictEqual } from "util";
-import { InputError, Problem } from "../components/problems";
+import { InputError, Problem } from "../model/problems";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..");
 export const SAMPLE_CATALOG = path.join(PROJECT_DIR, "catalog");

@@ -8,7 +8,7 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { loadCatalog } from "../components/catalog";
+import { loadCatalog } from "../model/catalog";
 import { prepareJobs, renderPair, renderStack, configGuess } from "../plan/render";
 import type { StackRender } from "../plan/types";
 import { ArtifactKind, comparable } from "../importer/normalise";

@@ -1,7 +1,7 @@
 /** The importer's pure parts: normalisation, minimal overrides, ids and names. */
 import * as assert from "assert";
-import { buildAgreementContent, loadCatalog } from "../components/catalog";
-import type { AgreementSpec } from "../components/catalog";
+import { buildAgreementContent, loadCatalog } from "../model/catalog";
+import type { AgreementSpec } from "../model/catalog";
 import { minimalOverrides, workflowShortName } from "../importer/convert";
 import { parseAccountId } from "../importer/live";
 import { comparableContent, normaliseSettings } from "../importer/normalise";

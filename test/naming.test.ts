@@ -1,7 +1,8 @@
 /** The naming module: CAF prefixes, Azure's limits, and names that never change under a working stack. */
 import * as assert from "assert";
 import fc from "fast-check";
-import * as naming from "../components/naming";
+import type { ComponentResource } from "@pulumi/pulumi";
+import * as naming from "../model/naming";
 
 const scope = { environment: "prod", region: "westeurope" };
 
@@ -55,5 +56,30 @@ describe("naming", () => {
         },
       ),
     );
+  });
+});
+
+describe("deterministic GUIDs", () => {
+  it("match RFC 4122's v5 construction (the Python uuid5 vector) and are stable", async () => {
+    const { uuidV5, deterministicGuid } = await import("../model/guid");
+    // uuid.uuid5(uuid.NAMESPACE_DNS, "python.org") == 886313e1-3b8a-5372-9b90-0c9aee199e5d
+    assert.strictEqual(
+      uuidV5("6ba7b810-9dad-11d1-80b4-00c04fd430c8", "python.org"),
+      "886313e1-3b8a-5372-9b90-0c9aee199e5d",
+    );
+    assert.strictEqual(deterministicGuid("A", "b"), deterministicGuid("a", "B"));
+    assert.notStrictEqual(deterministicGuid("a", "b"), deterministicGuid("a", "c"));
+  });
+});
+
+describe("moved resources keep their URNs", () => {
+  it("a business workflow or connection moved under BusinessWorkflows is aliased to its old parent", async () => {
+    const { movedChildOptions } = await import("../components/businessWorkflows");
+    const parent = {} as ComponentResource;
+    const previous = {} as ComponentResource;
+    const opts = movedChildOptions(parent, previous);
+    assert.strictEqual(opts.parent, parent);
+    assert.deepStrictEqual(opts.aliases, [{ parent: previous }]);
+    assert.deepStrictEqual(movedChildOptions(parent, undefined).aliases, []);
   });
 });

@@ -10,7 +10,7 @@ import type {
   ResourceValidationPolicy,
   StackValidationPolicy,
 } from "@pulumi/policy";
-import { DrPhase } from "../components/config";
+import { DrPhase } from "../model/config";
 import { RecordedResource } from "../plan/engine";
 import { StackRender } from "../plan/types";
 import * as policies from "../policy/policies";

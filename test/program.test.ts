@@ -3,7 +3,7 @@
  * outputs, the phase switch, determinism and secrets.
  */
 import * as assert from "assert";
-import { DrPhase } from "../components/config";
+import { DrPhase } from "../model/config";
 import { createMocks, mockCallbackUrl, PLACEHOLDER_SUBSCRIPTION } from "../plan/engine";
 import { RenderError, consistentWith, prepareJobs, renderPair, renderStack } from "../plan/render";
 import { StackName, StackRender } from "../plan/types";
@@ -313,6 +313,31 @@ describe("program: config variations and refusals", function () {
     assert.strictEqual(lock.inputs.level, "CanNotDelete");
     assert.strictEqual(lock.inputs.resourceName, "ia-b2bdr-prod-westeurope");
     assert.strictEqual(lock.inputs.resourceType, "integrationAccounts");
+  });
+
+  it("grants the Logic Apps service principal Key Vault Crypto User on each of the region's vaults when asked", async () => {
+    const principal = "0b8c6d4e-1f2a-4b3c-9d8e-7f6a5b4c3d2e";
+    const config = { "b2b-dr:keyVaultAccess": "true", "b2b-dr:logicAppsServicePrincipalId": principal };
+    const first = await renderStack(job("primary", config));
+    const grants = first.resources.filter((r) => r.type === "azure-native:authorization:RoleAssignment");
+    assert.strictEqual(grants.length, 1);
+    const grant = grants[0]!;
+    assert.strictEqual(grant.parent, "keyvault-access");
+    assert.match(String(grant.inputs.scope), /\/vaults\/kv-b2bdr-prod-weu$/);
+    assert.match(String(grant.inputs.roleDefinitionId), /roleDefinitions\/12338af0-0e69-4776-bea7-57ae8d297424$/);
+    assert.strictEqual(grant.inputs.principalId, principal);
+    assert.strictEqual(grant.inputs.principalType, "ServicePrincipal");
+    assert.match(
+      String(grant.inputs.roleAssignmentName),
+      /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
+    // Deterministic: a second run names it the same (no perpetual diff, no random value).
+    const second = await renderStack(job("primary", config));
+    const again = second.resources.find((r) => r.type === "azure-native:authorization:RoleAssignment");
+    assert.strictEqual(again?.inputs.roleAssignmentName, grant.inputs.roleAssignmentName);
+    // Without the setting nothing is granted.
+    const none = await renderStack(job("primary", {}));
+    assert.ok(!none.resources.some((r) => r.type === "azure-native:authorization:RoleAssignment"));
   });
 
   it("warns on the Free SKU (no SLA)", async () => {

@@ -1,5 +1,5 @@
 /** Renders of the sample pair, shared by the test files (each render forks the real program). */
-import { DrPhase } from "../components/config";
+import { DrPhase } from "../model/config";
 import { renderPair } from "../plan/render";
 import { StackName, StackRender } from "../plan/types";
 

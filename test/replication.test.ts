@@ -5,16 +5,16 @@
  */
 import * as assert from "assert";
 import fc from "fast-check";
-import { DR_PHASES, DrPhase, Role } from "../components/config";
-import { canonical } from "../components/json";
-import { phaseState, replicationPlan } from "../components/switch";
-import { DEFINITION_LIMITS, WorkflowDefinition, connectionKeyOf } from "../components/workflows/definition";
+import { DR_PHASES, DrPhase, Role } from "../model/config";
+import { canonical } from "../model/json";
+import { phaseState, replicationPlan } from "../model/phase";
+import { DEFINITION_LIMITS, WorkflowDefinition, connectionKeyOf } from "../model/workflows/definition";
 import {
   REPLICATION_OPERATIONS,
   replicationDefinition,
   replicationRpoMinutes,
   triggerExecutionsPerMonth,
-} from "../components/workflows/replication";
+} from "../model/workflows/replication";
 import { RecordedResource } from "../plan/engine";
 import { StackRender } from "../plan/types";
 import { PHASES, Pair, pairFor } from "./renders";

@@ -8,7 +8,7 @@ import * as assert from "assert";
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import type { DrPhase, Role } from "../components/config";
+import type { DrPhase, Role } from "../model/config";
 import { StackRender } from "../plan/types";
 import { FakeAzure, TOKEN } from "./arm/fakeAzure";
 import { PROJECT_DIR, tempDir } from "./helpers";

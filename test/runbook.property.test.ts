@@ -8,8 +8,8 @@
  */
 import * as assert from "assert";
 import fc from "fast-check";
-import { DR_PHASES, DrPhase, Role } from "../components/config";
-import { nextPhase, phaseState, replicationPlan } from "../components/switch";
+import { DR_PHASES, DrPhase, Role } from "../model/config";
+import { nextPhase, phaseState, replicationPlan } from "../model/phase";
 import { AccountApi } from "../runbook/arm";
 import { RunbookContext } from "../runbook/context";
 import {

@@ -6,9 +6,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as logic from "@pulumi/azure-native/logic";
 import type * as inputs from "@pulumi/azure-native/types/input";
-import { AgreementSpec, buildAgreementContent } from "../catalog";
+import { AgreementSpec, buildAgreementContent } from "../../model/catalog";
 import { ArtifactContext, artifactImportId, artifactLogicalName, artifactOptions } from "./context";
-import type { DeclaredWorkflow } from "./workflows";
+import type { DeclaredWorkflow } from "../businessWorkflows";
 
 export interface AgreementDependencies {
   readonly partners: ReadonlyMap<string, pulumi.Resource>;

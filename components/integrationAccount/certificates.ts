@@ -3,7 +3,7 @@
  * part is identical in both regions; the private key points at this region's Key Vault.
  */
 import * as logic from "@pulumi/azure-native/logic";
-import type { CertificateArtifact } from "../catalog";
+import type { CertificateArtifact } from "../../model/catalog";
 import { ArtifactContext, artifactImportId, artifactLogicalName, artifactOptions } from "./context";
 
 export function declareCertificates(

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { Role } from "../config";
+import type { Role } from "../../model/config";
 
 /** What every artifact module needs: where to put its resources and how to name them. */
 export interface ArtifactContext {

@@ -10,18 +10,18 @@ import * as pulumi from "@pulumi/pulumi";
 import * as logic from "@pulumi/azure-native/logic";
 import * as resources from "@pulumi/azure-native/resources";
 import * as authorization from "@pulumi/azure-native/authorization";
-import type { Catalog } from "../catalog";
-import type { DrPhase, Role, Sku } from "../config";
-import { siteTags } from "../tags";
-import * as naming from "../naming";
-import { skuWarning } from "../sku";
+import type { Catalog } from "../../model/catalog";
+import type { DrPhase, Role, Sku } from "../../model/config";
+import { siteTags } from "../../model/tags";
+import * as naming from "../../model/naming";
+import { skuWarning } from "../../model/sku";
 import { declareAgreements } from "./agreements";
 import { declareCertificates } from "./certificates";
 import { ArtifactContext } from "./context";
 import { declareMaps } from "./maps";
 import { declarePartners } from "./partners";
 import { declareSchemas } from "./schemas";
-import { declareBusinessWorkflows } from "./workflows";
+import { BusinessWorkflows } from "../businessWorkflows";
 
 export interface MirroredIntegrationAccountArgs {
   /** Required. Which side of the pair this is; selects the region's Key Vault for private keys. */
@@ -171,21 +171,23 @@ export class MirroredIntegrationAccount extends pulumi.ComponentResource {
     this.schemas = declareSchemas(ctx, args.catalog.schemas);
     this.maps = declareMaps(ctx, args.catalog.maps);
     this.certificates = declareCertificates(ctx, args.catalog.certificates);
-    const workflows = declareBusinessWorkflows(
+    const business = new BusinessWorkflows(
+      `${name}-business`,
       {
-        parent: this,
         prefix: name,
         scope: args.scope,
         resourceGroupName: this.resourceGroup.name,
         subscriptionId: args.subscriptionId,
         account: { role: args.role, id: this.integrationAccount.id, callbackUrl: this.callbackUrl },
+        workflows: args.catalog.workflows,
         enabled: args.active,
         phase: args.phase,
         dependsOn: [this.integrationAccount],
       },
-      args.catalog.workflows,
+      { parent: this },
     );
-    this.businessWorkflowNames = [...workflows.values()].map((w) => w.workflowName);
+    const workflows = business.workflows;
+    this.businessWorkflowNames = business.workflowNames;
     this.agreements = declareAgreements(ctx, args.catalog.agreements, {
       partners: this.partners,
       schemas: this.schemas,

@@ -1,6 +1,6 @@
 /** Integration-account maps (XSLT 1.0/2.0/3.0, Liquid), one per catalog map, named as in the catalog. */
 import * as logic from "@pulumi/azure-native/logic";
-import type { MapArtifact } from "../catalog";
+import type { MapArtifact } from "../../model/catalog";
 import { ArtifactContext, artifactImportId, artifactLogicalName, artifactOptions } from "./context";
 
 export function declareMaps(

@@ -1,6 +1,6 @@
 /** Integration-account partners, one per catalog partner, named as in the catalog. */
 import * as logic from "@pulumi/azure-native/logic";
-import type { Partner } from "../catalog";
+import type { Partner } from "../../model/catalog";
 import { ArtifactContext, artifactImportId, artifactLogicalName, artifactOptions } from "./context";
 
 export function declarePartners(

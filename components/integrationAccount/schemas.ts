@@ -1,6 +1,6 @@
 /** Integration-account XML schemas (XSD), one per catalog schema, named as in the catalog. */
 import * as logic from "@pulumi/azure-native/logic";
-import type { SchemaArtifact } from "../catalog";
+import type { SchemaArtifact } from "../../model/catalog";
 import { ArtifactContext, artifactImportId, artifactLogicalName, artifactOptions } from "./context";
 
 export function declareSchemas(

@@ -11,7 +11,7 @@ import * as os from "os";
 import type { AddressInfo } from "net";
 import * as path from "path";
 import { execFileSync } from "child_process";
-import type { Role } from "../../components/config";
+import type { Role } from "../../model/config";
 import type { AccountApi, ArtifactKind, Session } from "../../runbook/arm";
 import { isoOfTicks, ticksOf } from "../../runbook/controlNumbers";
 import type { StackRender } from "../../plan/types";

@@ -15,8 +15,8 @@ import { z } from "zod";
 import * as enums from "@pulumi/azure-native/types/enums/logic";
 import { AS2_DEFAULTS, EDIFACT_DEFAULTS, OPTIONAL_FIELDS, X12_DEFAULTS } from "./defaults";
 
-export const PROTOCOLS = ["X12", "Edifact", "AS2"] as const;
-export type Protocol = (typeof PROTOCOLS)[number];
+import { MANAGED_APIS, PROTOCOLS, type ManagedApi, type Protocol } from "../protocols";
+export { PROTOCOLS, type Protocol };
 
 const metadata = z.record(z.string(), z.string());
 
@@ -42,7 +42,9 @@ const regional = <T extends z.ZodType>(item: T) => z.strictObject({ primary: ite
 export const MAP_TYPES = ["Xslt", "Xslt20", "Xslt30", "Liquid"] as const;
 
 export const artifactsFileSchema = z.strictObject({
-  schemas: z.array(z.strictObject({ name: z.string(), file: z.string().min(1), metadata: metadata.optional() })).default([]),
+  schemas: z
+    .array(z.strictObject({ name: z.string(), file: z.string().min(1), metadata: metadata.optional() }))
+    .default([]),
   maps: z
     .array(
       z.strictObject({
@@ -108,7 +110,8 @@ export const agreementsFileSchema = z.strictObject({
 });
 
 /** Managed connectors a business workflow may bind through `$connections` (to its region's account). */
-export const WORKFLOW_CONNECTIONS = ["x12", "edifact", "as2"] as const;
+/** The managed connectors a business workflow may bind (one per protocol). */
+export const WORKFLOW_CONNECTIONS = MANAGED_APIS as readonly [ManagedApi, ...ManagedApi[]];
 
 export const workflowsFileSchema = z.strictObject({
   workflows: z
@@ -182,9 +185,13 @@ function blockSchema(defaults: Record<string, unknown>, optional: readonly strin
   return z.strictObject(shape);
 }
 
-function settingsSchema(defaults: Record<string, Record<string, unknown>>, optional: Record<string, readonly string[]>) {
+function settingsSchema(
+  defaults: Record<string, Record<string, unknown>>,
+  optional: Record<string, readonly string[]>,
+) {
   const shape: Record<string, z.ZodType> = {};
-  for (const [block, fields] of Object.entries(defaults)) shape[block] = blockSchema(fields, optional[block] ?? []).optional();
+  for (const [block, fields] of Object.entries(defaults))
+    shape[block] = blockSchema(fields, optional[block] ?? []).optional();
   return z.strictObject(shape);
 }
 

@@ -98,14 +98,30 @@ export function loadCatalog(dir: string, options: LoadOptions = {}): Catalog {
   const artifactsFile = read<ArtifactsFile>(CATALOG_FILES.artifacts, artifactsFileSchema, true);
   const agreementsFile = read<AgreementsFile>(CATALOG_FILES.agreements, agreementsFileSchema, false);
   const workflowsFile = read<WorkflowsFile>(CATALOG_FILES.workflows, workflowsFileSchema, true);
-  const workflows = workflowsFile.data ? checkWorkflows(workflowsFile.data, workflowsFile.source, root, display, problems) : undefined;
+  const workflows = workflowsFile.data
+    ? checkWorkflows(workflowsFile.data, workflowsFile.source, root, display, problems)
+    : undefined;
 
-  const partners = partnersFile.data && partnersFile.source ? checkPartners(partnersFile.data, partnersFile.source, problems) : undefined;
-  const artifacts = artifactsFile.data ? checkArtifacts(artifactsFile.data, artifactsFile.source, root, display, problems, warnings) : undefined;
+  const partners =
+    partnersFile.data && partnersFile.source
+      ? checkPartners(partnersFile.data, partnersFile.source, problems)
+      : undefined;
+  const artifacts = artifactsFile.data
+    ? checkArtifacts(artifactsFile.data, artifactsFile.source, root, display, problems, warnings)
+    : undefined;
   if (partners && artifacts && workflows && agreementsFile.data && agreementsFile.source) {
-    const agreements = checkAgreements(agreementsFile.data, agreementsFile.source, partners, artifacts, workflows, problems, warnings);
+    const agreements = checkAgreements(
+      agreementsFile.data,
+      agreementsFile.source,
+      partners,
+      artifacts,
+      workflows,
+      problems,
+      warnings,
+    );
     const { schemas, maps, certificates } = artifacts;
-    if (problems.length === 0) return { dir: root, partners, schemas, maps, certificates, agreements, workflows, warnings };
+    if (problems.length === 0)
+      return { dir: root, partners, schemas, maps, certificates, agreements, workflows, warnings };
   }
   throw new InputError(problems);
 }
@@ -122,19 +138,39 @@ function checkNames(
     const p = [listPath, i, "name"];
     const bad = nameProblem("artifact", item.name);
     if (bad !== undefined) {
-      problems.push(locate(source, p, item.name, `${kind} name ${bad}`, "rename it: 1-80 letters, digits, '-', '_', '.', '(' or ')'"));
+      problems.push(
+        locate(
+          source,
+          p,
+          item.name,
+          `${kind} name ${bad}`,
+          "rename it: 1-80 letters, digits, '-', '_', '.', '(' or ')'",
+        ),
+      );
     }
     const key = item.name.toLowerCase();
     const first = seen.get(key);
     if (first !== undefined) {
       problems.push(
-        locate(source, p, item.name, `duplicates the ${kind} name at ${listPath}[${first}] (Azure names are case-insensitive)`, `give each ${kind} a unique name`),
+        locate(
+          source,
+          p,
+          item.name,
+          `duplicates the ${kind} name at ${listPath}[${first}] (Azure names are case-insensitive)`,
+          `give each ${kind} a unique name`,
+        ),
       );
     } else seen.set(key, i);
   });
 }
 
-function locate(source: YamlSource | undefined, p: readonly PropertyKey[], value: unknown, message: string, fix: string): Problem {
+function locate(
+  source: YamlSource | undefined,
+  p: readonly PropertyKey[],
+  value: unknown,
+  message: string,
+  fix: string,
+): Problem {
   if (source) return source.problem(p, value, message, fix);
   return { file: CATALOG_FILES.artifacts, path: p.join("."), value, message, fix };
 }
@@ -147,14 +183,24 @@ function checkPartners(file: PartnersFile, source: YamlSource, problems: Problem
       const p = ["partners", i, "identities", j];
       if (!ALL_QUALIFIERS.has(id.qualifier)) {
         problems.push(
-          source.problem([...p, "qualifier"], id.qualifier, "is not a known business-identity qualifier", "use an X12 qualifier (e.g. ZZ, 01, 14), an EDIFACT one (e.g. 14, ZZZ) or AS2Identity"),
+          source.problem(
+            [...p, "qualifier"],
+            id.qualifier,
+            "is not a known business-identity qualifier",
+            "use an X12 qualifier (e.g. ZZ, 01, 14), an EDIFACT one (e.g. 14, ZZZ) or AS2Identity",
+          ),
         );
       }
       const key = `${id.qualifier}:${id.value}`;
       const owner = owners.get(key);
       if (owner !== undefined && owner !== partner.name) {
         problems.push(
-          source.problem(p, key, `is also an identity of partner ${owner}; an identity must point at one partner`, "remove the duplicate identity from one of the partners"),
+          source.problem(
+            p,
+            key,
+            `is also an identity of partner ${owner}; an identity must point at one partner`,
+            "remove the duplicate identity from one of the partners",
+          ),
         );
       }
       owners.set(key, partner.name);
@@ -190,7 +236,13 @@ function checkArtifacts(
   checkNames(file.maps, "map", "maps", source, problems);
   checkNames(file.certificates, "certificate", "certificates", source, problems);
   const missing = (p: PropertyKey[], rel: string) =>
-    locate(source, p, rel, `names a file that does not exist (${display(path.resolve(root, rel))})`, "fix the path (relative to the catalog directory) or add the file");
+    locate(
+      source,
+      p,
+      rel,
+      `names a file that does not exist (${display(path.resolve(root, rel))})`,
+      "fix the path (relative to the catalog directory) or add the file",
+    );
 
   const schemas: SchemaArtifact[] = [];
   file.schemas.forEach((s, i) => {
@@ -198,8 +250,23 @@ function checkArtifacts(
     if (bytes === undefined) return void problems.push(missing(["schemas", i, "file"], s.file));
     const content = bytes.toString("utf8");
     const check = checkXsd(content);
-    if (!check.ok) return void problems.push(locate(source, ["schemas", i, "file"], s.file, `${display(path.resolve(root, s.file))} ${check.message}`, check.fix));
-    schemas.push({ name: s.name, file: s.file, content, targetNamespace: check.value.targetNamespace, metadata: s.metadata });
+    if (!check.ok)
+      return void problems.push(
+        locate(
+          source,
+          ["schemas", i, "file"],
+          s.file,
+          `${display(path.resolve(root, s.file))} ${check.message}`,
+          check.fix,
+        ),
+      );
+    schemas.push({
+      name: s.name,
+      file: s.file,
+      content,
+      targetNamespace: check.value.targetNamespace,
+      metadata: s.metadata,
+    });
   });
 
   const maps: MapArtifact[] = [];
@@ -208,20 +275,50 @@ function checkArtifacts(
     if (bytes === undefined) return void problems.push(missing(["maps", i, "file"], m.file));
     const content = bytes.toString("utf8");
     const check = checkMap(m.file, content);
-    if (!check.ok) return void problems.push(locate(source, ["maps", i, "file"], m.file, `${display(path.resolve(root, m.file))} ${check.message}`, check.fix));
+    if (!check.ok)
+      return void problems.push(
+        locate(
+          source,
+          ["maps", i, "file"],
+          m.file,
+          `${display(path.resolve(root, m.file))} ${check.message}`,
+          check.fix,
+        ),
+      );
     if (m.type !== undefined && (m.type === "Liquid") !== (check.value.mapType === "Liquid")) {
       return void problems.push(
-        locate(source, ["maps", i, "type"], m.type, `contradicts the file, which is ${check.value.mapType === "Liquid" ? "a Liquid template" : "an XSLT stylesheet"}`, "remove type (it is derived from the file) or point file at a matching map"),
+        locate(
+          source,
+          ["maps", i, "type"],
+          m.type,
+          `contradicts the file, which is ${check.value.mapType === "Liquid" ? "a Liquid template" : "an XSLT stylesheet"}`,
+          "remove type (it is derived from the file) or point file at a matching map",
+        ),
       );
     }
-    maps.push({ name: m.name, file: m.file, mapType: m.type ?? check.value.mapType, content, contentType: check.value.contentType, metadata: m.metadata });
+    maps.push({
+      name: m.name,
+      file: m.file,
+      mapType: m.type ?? check.value.mapType,
+      content,
+      contentType: check.value.contentType,
+      metadata: m.metadata,
+    });
   });
 
   const certificates: CertificateArtifact[] = [];
   file.certificates.forEach((c, i) => {
     const p = ["certificates", i];
     if (c.publicCertificate === undefined && c.privateKey === undefined) {
-      return void problems.push(locate(source, p, c.name, "has neither publicCertificate nor privateKey", "give the public certificate file, a Key Vault privateKey, or both"));
+      return void problems.push(
+        locate(
+          source,
+          p,
+          c.name,
+          "has neither publicCertificate nor privateKey",
+          "give the public certificate file, a Key Vault privateKey, or both",
+        ),
+      );
     }
     let publicCertificate: string | undefined;
     let notAfter: string | undefined;
@@ -229,24 +326,42 @@ function checkArtifacts(
       const bytes = readRelative(root, c.publicCertificate);
       if (bytes === undefined) return void problems.push(missing([...p, "publicCertificate"], c.publicCertificate));
       const check = checkCertificate(bytes);
-      if (!check.ok) return void problems.push(locate(source, [...p, "publicCertificate"], c.publicCertificate, check.message, check.fix));
+      if (!check.ok)
+        return void problems.push(
+          locate(source, [...p, "publicCertificate"], c.publicCertificate, check.message, check.fix),
+        );
       publicCertificate = check.value.base64;
       notAfter = check.value.notAfter;
     }
     for (const role of ["primary", "secondary"] as const) {
       const id = c.privateKey?.keyVault[role];
       const bad = id === undefined ? undefined : keyVaultIdProblem(id);
-      if (bad !== undefined) problems.push(locate(source, [...p, "privateKey", "keyVault", role], id, bad, "copy the vault's resource id from the Azure portal (Properties → Resource ID)"));
+      if (bad !== undefined)
+        problems.push(
+          locate(
+            source,
+            [...p, "privateKey", "keyVault", role],
+            id,
+            bad,
+            "copy the vault's resource id from the Azure portal (Properties → Resource ID)",
+          ),
+        );
     }
     certificates.push({
       name: c.name,
       publicCertificate,
       notAfter,
-      privateKey: c.privateKey && { keyName: c.privateKey.keyName, keyVersion: c.privateKey.keyVersion, keyVault: c.privateKey.keyVault },
+      privateKey: c.privateKey && {
+        keyName: c.privateKey.keyName,
+        keyVersion: c.privateKey.keyVersion,
+        keyVault: c.privateKey.keyVault,
+      },
       metadata: c.metadata,
     });
     if (notAfter !== undefined && Date.parse(notAfter) < Date.now() + CERTIFICATE_WARNING_DAYS * 86_400_000) {
-      warnings.push(`${CATALOG_FILES.artifacts}: certificate ${c.name} expires on ${notAfter}; renew it with the partner before it breaks AS2 traffic.`);
+      warnings.push(
+        `${CATALOG_FILES.artifacts}: certificate ${c.name} expires on ${notAfter}; renew it with the partner before it breaks AS2 traffic.`,
+      );
     }
   });
   return { declaredSchemas: file.schemas.map((s) => s.name), schemas, maps, certificates };
@@ -264,28 +379,69 @@ function checkWorkflows(
   file.workflows.forEach((w, i) => {
     const at = (...rest: PropertyKey[]) => ["workflows", i, ...rest];
     if (!/^[a-z0-9][a-z0-9-]{0,39}$/.test(w.name)) {
-      problems.push(locate(source, at("name"), w.name, "is not a workflow short name", "use 1-40 lower-case letters, digits or '-' (it becomes part of logic-b2bdr-<env>-<region>-<name>)"));
+      problems.push(
+        locate(
+          source,
+          at("name"),
+          w.name,
+          "is not a workflow short name",
+          "use 1-40 lower-case letters, digits or '-' (it becomes part of logic-b2bdr-<env>-<region>-<name>)",
+        ),
+      );
     } else if (seen.has(w.name) || /-replication$/.test(w.name)) {
-      problems.push(locate(source, at("name"), w.name, seen.has(w.name) ? "duplicates another workflow name" : "ends in -replication, which b2b-dr reserves for its replication workflows", "choose another name"));
+      problems.push(
+        locate(
+          source,
+          at("name"),
+          w.name,
+          seen.has(w.name)
+            ? "duplicates another workflow name"
+            : "ends in -replication, which b2b-dr reserves for its replication workflows",
+          "choose another name",
+        ),
+      );
     }
     seen.add(w.name);
     const bytes = readRelative(root, w.file);
     if (bytes === undefined) {
-      problems.push(locate(source, at("file"), w.file, `names a file that does not exist (${display(path.resolve(root, w.file))})`, "fix the path (relative to the catalog directory) or add the file"));
+      problems.push(
+        locate(
+          source,
+          at("file"),
+          w.file,
+          `names a file that does not exist (${display(path.resolve(root, w.file))})`,
+          "fix the path (relative to the catalog directory) or add the file",
+        ),
+      );
       return;
     }
     const check = checkWorkflowDefinition(bytes.toString("utf8"));
-    if (!check.ok) return void problems.push(locate(source, at("file"), w.file, `${display(path.resolve(root, w.file))} ${check.message}`, check.fix));
+    if (!check.ok)
+      return void problems.push(
+        locate(source, at("file"), w.file, `${display(path.resolve(root, w.file))} ${check.message}`, check.fix),
+      );
     const declared = new Set<string>(w.connections);
     const undeclared = check.value.connectionKeys.filter((k) => !declared.has(k));
     const unused = w.connections.filter((c) => !check.value.connectionKeys.includes(c));
     if (undeclared.length > 0 || unused.length > 0) {
       problems.push(
-        locate(source, at("connections"), w.connections, `does not match the definition, which references $connections ${JSON.stringify(check.value.connectionKeys)}`, `list exactly the connections the definition uses (${check.value.connectionKeys.join(", ") || "none"})`),
+        locate(
+          source,
+          at("connections"),
+          w.connections,
+          `does not match the definition, which references $connections ${JSON.stringify(check.value.connectionKeys)}`,
+          `list exactly the connections the definition uses (${check.value.connectionKeys.join(", ") || "none"})`,
+        ),
       );
       return;
     }
-    out.push({ name: w.name, file: w.file, definition: canonical(check.value.definition), connections: w.connections, requestTrigger: check.value.requestTrigger });
+    out.push({
+      name: w.name,
+      file: w.file,
+      definition: canonical(check.value.definition),
+      connections: w.connections,
+      requestTrigger: check.value.requestTrigger,
+    });
   });
   return out;
 }
@@ -310,18 +466,51 @@ function checkAgreements(
     const at = (...rest: PropertyKey[]) => ["agreements", i, ...rest];
     let specOk = true;
     if (a.name.toLowerCase().startsWith(RUNBOOK_SESSION_PREFIX)) {
-      problems.push(source.problem(at("name"), a.name, `starts with ${RUNBOOK_SESSION_PREFIX}, the prefix of the runbook's own sessions`, "choose another agreement name"));
+      problems.push(
+        source.problem(
+          at("name"),
+          a.name,
+          `starts with ${RUNBOOK_SESSION_PREFIX}, the prefix of the runbook's own sessions`,
+          "choose another agreement name",
+        ),
+      );
     }
     if (a.mdnReceiptWorkflow !== undefined) {
       const wf = workflows.find((w) => w.name === a.mdnReceiptWorkflow);
       if (a.protocol !== "AS2") {
-        problems.push(source.problem(at("mdnReceiptWorkflow"), a.mdnReceiptWorkflow, "is set on a non-AS2 agreement; only AS2 has MDNs", "remove mdnReceiptWorkflow"));
+        problems.push(
+          source.problem(
+            at("mdnReceiptWorkflow"),
+            a.mdnReceiptWorkflow,
+            "is set on a non-AS2 agreement; only AS2 has MDNs",
+            "remove mdnReceiptWorkflow",
+          ),
+        );
       } else if (wf === undefined || wf.requestTrigger === undefined) {
         problems.push(
-          source.problem(at("mdnReceiptWorkflow"), a.mdnReceiptWorkflow, wf === undefined ? "names a workflow that is not in workflows.yaml" : "names a workflow without a Request trigger, which has no callback URL", `use one of: ${workflows.filter((w) => w.requestTrigger).map((w) => w.name).join(", ") || "(no workflow with a Request trigger)"}`),
+          source.problem(
+            at("mdnReceiptWorkflow"),
+            a.mdnReceiptWorkflow,
+            wf === undefined
+              ? "names a workflow that is not in workflows.yaml"
+              : "names a workflow without a Request trigger, which has no callback URL",
+            `use one of: ${
+              workflows
+                .filter((w) => w.requestTrigger)
+                .map((w) => w.name)
+                .join(", ") || "(no workflow with a Request trigger)"
+            }`,
+          ),
         );
       } else if (a.send !== undefined && JSON.stringify(a.send).includes("receiptDeliveryUrl")) {
-        problems.push(source.problem(at("mdnReceiptWorkflow"), a.mdnReceiptWorkflow, "and send.mdnSettings.receiptDeliveryUrl are both set", "keep one: mdnReceiptWorkflow (regional, secret) or a fixed receiptDeliveryUrl"));
+        problems.push(
+          source.problem(
+            at("mdnReceiptWorkflow"),
+            a.mdnReceiptWorkflow,
+            "and send.mdnSettings.receiptDeliveryUrl are both set",
+            "keep one: mdnReceiptWorkflow (regional, secret) or a fixed receiptDeliveryUrl",
+          ),
+        );
       }
     }
 
@@ -329,36 +518,89 @@ function checkAgreements(
       const party = a[side];
       const partner = byName.get(party.partner);
       if (partner === undefined) {
-        problems.push(source.problem(at(side, "partner"), party.partner, "names a partner that is not in partners.yaml", `use one of: ${partners.map((p) => p.name).join(", ")}`));
+        problems.push(
+          source.problem(
+            at(side, "partner"),
+            party.partner,
+            "names a partner that is not in partners.yaml",
+            `use one of: ${partners.map((p) => p.name).join(", ")}`,
+          ),
+        );
         continue;
       }
       if (side === "host" && !partner.host) {
-        problems.push(source.problem(at(side, "partner"), party.partner, "is not a host partner", "set host: true on your own organisation's partner in partners.yaml, or swap host and guest"));
+        problems.push(
+          source.problem(
+            at(side, "partner"),
+            party.partner,
+            "is not a host partner",
+            "set host: true on your own organisation's partner in partners.yaml, or swap host and guest",
+          ),
+        );
       }
       if (side === "guest" && partner.host) {
-        problems.push(source.problem(at(side, "partner"), party.partner, "is a host partner; the guest is the trading partner", "name a partner without host: true as the guest"));
+        problems.push(
+          source.problem(
+            at(side, "partner"),
+            party.partner,
+            "is a host partner; the guest is the trading partner",
+            "name a partner without host: true as the guest",
+          ),
+        );
       }
       if (!partner.identities.some((id) => id.qualifier === party.qualifier && id.value === party.value)) {
         problems.push(
-          source.problem(at(side), `${party.qualifier}:${party.value}`, `is not an identity of partner ${partner.name}`, `use one of: ${partner.identities.map((id) => `${id.qualifier}:${id.value}`).join(", ")}`),
+          source.problem(
+            at(side),
+            `${party.qualifier}:${party.value}`,
+            `is not an identity of partner ${partner.name}`,
+            `use one of: ${partner.identities.map((id) => `${id.qualifier}:${id.value}`).join(", ")}`,
+          ),
         );
       }
       const allowed = QUALIFIERS_BY_PROTOCOL[a.protocol];
       if (!allowed.includes(party.qualifier)) {
-        problems.push(source.problem(at(side, "qualifier"), party.qualifier, `is not a ${a.protocol} identity qualifier`, `use one of: ${allowed.join(", ")}`));
+        problems.push(
+          source.problem(
+            at(side, "qualifier"),
+            party.qualifier,
+            `is not a ${a.protocol} identity qualifier`,
+            `use one of: ${allowed.join(", ")}`,
+          ),
+        );
       }
       if (party.value.length > MAX_IDENTITY_LENGTH[a.protocol]) {
         problems.push(
-          source.problem(at(side, "value"), party.value, `is ${party.value.length} characters; ${a.protocol} envelopes carry at most ${MAX_IDENTITY_LENGTH[a.protocol]}`, "use a shorter identity"),
+          source.problem(
+            at(side, "value"),
+            party.value,
+            `is ${party.value.length} characters; ${a.protocol} envelopes carry at most ${MAX_IDENTITY_LENGTH[a.protocol]}`,
+            "use a shorter identity",
+          ),
         );
       }
     }
 
     const schemaReferences: Record<string, string>[] = [];
     if (a.protocol === "AS2") {
-      if (a.schemas !== undefined) problems.push(source.problem(at("schemas"), a.schemas, "is set on an AS2 agreement, which has no schema references", "remove schemas"));
+      if (a.schemas !== undefined)
+        problems.push(
+          source.problem(
+            at("schemas"),
+            a.schemas,
+            "is set on an AS2 agreement, which has no schema references",
+            "remove schemas",
+          ),
+        );
     } else if (a.schemas === undefined || a.schemas.length === 0) {
-      problems.push(source.problem(at("schemas"), a.schemas, `is required for ${a.protocol}: at least one schema reference`, "list the message types, e.g. - { messageId: \"850\", schemaVersion: \"00401\", schemaName: X12_00401_850 }"));
+      problems.push(
+        source.problem(
+          at("schemas"),
+          a.schemas,
+          `is required for ${a.protocol}: at least one schema reference`,
+          'list the message types, e.g. - { messageId: "850", schemaVersion: "00401", schemaName: X12_00401_850 }',
+        ),
+      );
     } else {
       a.schemas.forEach((ref, j) => {
         const checked = source.check(schemaReferenceSchemas[a.protocol as "X12" | "Edifact"], ref, at("schemas", j));
@@ -366,14 +608,23 @@ function checkAgreements(
         if (checked.data === undefined) return void (specOk = false);
         if (!schemaNames.has(checked.data.schemaName)) {
           problems.push(
-            source.problem(at("schemas", j, "schemaName"), checked.data.schemaName, "names a schema that is not in artifacts.yaml", `add it under schemas: in artifacts.yaml, or use one of: ${[...schemaNames].join(", ") || "(none)"}`),
+            source.problem(
+              at("schemas", j, "schemaName"),
+              checked.data.schemaName,
+              "names a schema that is not in artifacts.yaml",
+              `add it under schemas: in artifacts.yaml, or use one of: ${[...schemaNames].join(", ") || "(none)"}`,
+            ),
           );
         }
         schemaReferences.push(checked.data as Record<string, string>);
       });
     }
 
-    const overrides: Record<"settings" | "receive" | "send", SettingsOverride | undefined> = { settings: undefined, receive: undefined, send: undefined };
+    const overrides: Record<"settings" | "receive" | "send", SettingsOverride | undefined> = {
+      settings: undefined,
+      receive: undefined,
+      send: undefined,
+    };
     for (const key of ["settings", "receive", "send"] as const) {
       if (a[key] === undefined) continue;
       const checked = source.check(overrideSchema[a.protocol], a[key], at(key));
@@ -401,13 +652,26 @@ function checkAgreements(
       return at(inDirection ? direction : "settings", ...settingsPath.split("."));
     };
     for (const p of [...controlNumberProblems(spec), ...as2Problems(spec, certificates)]) {
-      problems.push(source.problem(overridePath(p.direction, p.path), p.value, `(${p.direction} side) ${p.message}`, p.fix));
+      problems.push(
+        source.problem(overridePath(p.direction, p.path), p.value, `(${p.direction} side) ${p.message}`, p.fix),
+      );
     }
     if (a.protocol !== "AS2") {
-      const v = directionSettings(spec as AgreementSpec & { protocol: "X12" | "Edifact" }, "receive").validationSettings;
-      const off = (["checkDuplicateInterchangeControlNumber", "checkDuplicateGroupControlNumber", "checkDuplicateTransactionSetControlNumber"] as const).filter((k) => !v[k]);
+      const v = directionSettings(
+        spec as AgreementSpec & { protocol: "X12" | "Edifact" },
+        "receive",
+      ).validationSettings;
+      const off = (
+        [
+          "checkDuplicateInterchangeControlNumber",
+          "checkDuplicateGroupControlNumber",
+          "checkDuplicateTransactionSetControlNumber",
+        ] as const
+      ).filter((k) => !v[k]);
       if (off.length > 0) {
-        warnings.push(`agreements.yaml: agreement ${a.name} turns off ${off.join(", ")} on the receive side; inbound duplicates after a failover will not be caught (DR prerequisite).`);
+        warnings.push(
+          `agreements.yaml: agreement ${a.name} turns off ${off.join(", ")} on the receive side; inbound duplicates after a failover will not be caught (DR prerequisite).`,
+        );
       }
     }
     out.push(spec);
@@ -422,7 +686,10 @@ function as2Problems(spec: AgreementSpec, certificates: ReadonlyMap<string, Cert
   for (const direction of ["receive", "send"] as const) {
     const s = directionSettings(spec as AgreementSpec & { protocol: "AS2" }, direction);
     const mdn = s.mdnSettings as typeof s.mdnSettings & { receiptDeliveryUrl?: string };
-    const security = s.securitySettings as typeof s.securitySettings & { signingCertificateName?: string; encryptionCertificateName?: string };
+    const security = s.securitySettings as typeof s.securitySettings & {
+      signingCertificateName?: string;
+      encryptionCertificateName?: string;
+    };
     if (!mdn.needMDN && (mdn.signMDN || mdn.sendMDNAsynchronously)) {
       out.push({
         direction,
@@ -432,7 +699,12 @@ function as2Problems(spec: AgreementSpec, certificates: ReadonlyMap<string, Cert
         fix: "set mdnSettings.needMDN: true, or turn signMDN and sendMDNAsynchronously off",
       });
     }
-    if (direction === "send" && mdn.sendMDNAsynchronously && !mdn.receiptDeliveryUrl && spec.mdnReceiptWorkflow === undefined) {
+    if (
+      direction === "send" &&
+      mdn.sendMDNAsynchronously &&
+      !mdn.receiptDeliveryUrl &&
+      spec.mdnReceiptWorkflow === undefined
+    ) {
       out.push({
         direction,
         path: "mdnSettings.sendMDNAsynchronously",
@@ -443,7 +715,8 @@ function as2Problems(spec: AgreementSpec, certificates: ReadonlyMap<string, Cert
     }
     const signs = s.validationSettings.signMessage || mdn.signMDN;
     if (signs) {
-      const cert = security.signingCertificateName === undefined ? undefined : certificates.get(security.signingCertificateName);
+      const cert =
+        security.signingCertificateName === undefined ? undefined : certificates.get(security.signingCertificateName);
       if (cert === undefined) {
         out.push({
           direction,
@@ -455,13 +728,17 @@ function as2Problems(spec: AgreementSpec, certificates: ReadonlyMap<string, Cert
       }
     }
     if (s.validationSettings.encryptMessage) {
-      const cert = security.encryptionCertificateName === undefined ? undefined : certificates.get(security.encryptionCertificateName);
+      const cert =
+        security.encryptionCertificateName === undefined
+          ? undefined
+          : certificates.get(security.encryptionCertificateName);
       if (cert === undefined || cert.publicCertificate === undefined) {
         out.push({
           direction,
           path: "securitySettings.encryptionCertificateName",
           value: security.encryptionCertificateName,
-          message: "encryption is on (validationSettings.encryptMessage) but no catalog certificate with a public certificate is named to encrypt with",
+          message:
+            "encryption is on (validationSettings.encryptMessage) but no catalog certificate with a public certificate is named to encrypt with",
           fix: "set securitySettings.encryptionCertificateName to the partner's certificate (with publicCertificate), or turn encryptMessage off",
         });
       }

@@ -24,7 +24,14 @@ export class YamlSource {
     try {
       text = fs.readFileSync(absolutePath, "utf8");
     } catch {
-      return [{ file, path: "(file)", message: "cannot be read: the file does not exist", fix: `create ${file} (see the catalog format in the README)` }];
+      return [
+        {
+          file,
+          path: "(file)",
+          message: "cannot be read: the file does not exist",
+          fix: `create ${file} (see the catalog format in the README)`,
+        },
+      ];
     }
     const lines = new YAML.LineCounter();
     const doc = YAML.parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
@@ -137,11 +144,13 @@ function fixFor(issue: z.core.$ZodIssue): string {
         ? "give a YAML list (items starting with '- ')"
         : issue.expected === "object"
           ? "give a YAML mapping (key: value lines)"
-          : `give a ${issue.expected}${issue.expected === "string" ? " (quote values such as \"00401\" or \"850\")" : ""}`;
+          : `give a ${issue.expected}${issue.expected === "string" ? ' (quote values such as "00401" or "850")' : ""}`;
     case "invalid_value":
       return `use one of: ${issue.values.map((v) => showValue(v)).join(", ")}`;
     case "too_small":
-      return issue.origin === "array" ? `give at least ${String(issue.minimum)} item(s)` : `give at least ${String(issue.minimum)}`;
+      return issue.origin === "array"
+        ? `give at least ${String(issue.minimum)} item(s)`
+        : `give at least ${String(issue.minimum)}`;
     case "too_big":
       return `give at most ${String(issue.maximum)}`;
     default:

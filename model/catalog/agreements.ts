@@ -7,6 +7,7 @@
  * `receive` / `send`.
  */
 import { canonical, deepMerge } from "../json";
+import { CONTENT_KEY } from "../protocols";
 import {
   AS2_DEFAULTS,
   As2Settings,
@@ -36,7 +37,7 @@ const DEFAULTS: { readonly [P in Protocol]: ProtocolSettings<P> } = {
 };
 
 /** The `content` key ARM uses for each protocol (note `aS2`). */
-export const CONTENT_KEY = { X12: "x12", Edifact: "edifact", AS2: "aS2" } as const satisfies Record<Protocol, string>;
+export { CONTENT_KEY };
 
 /** The merged protocol settings of one direction, without schema references. */
 export function directionSettings<P extends Protocol>(
@@ -127,7 +128,11 @@ export function generatedControlNumbers(agreement: AgreementSpec): ControlNumber
       upper: e.interchangeControlNumberUpperBound,
       rollover: e.rolloverInterchangeControlNumber,
     },
-    group: { lower: e.groupControlNumberLowerBound, upper: e.groupControlNumberUpperBound, rollover: e.rolloverGroupControlNumber },
+    group: {
+      lower: e.groupControlNumberLowerBound,
+      upper: e.groupControlNumberUpperBound,
+      rollover: e.rolloverGroupControlNumber,
+    },
     transactionSet: {
       lower: e.transactionSetControlNumberLowerBound,
       upper: e.transactionSetControlNumberUpperBound,

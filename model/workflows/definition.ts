@@ -6,7 +6,8 @@
 export const WORKFLOW_SCHEMA =
   "https://schema.management.azure.com/providers/Microsoft.Logic/schemas/2016-06-01/workflowdefinition.json#";
 
-export type RecurrenceFrequency = "Second" | "Minute" | "Hour" | "Day";
+import type { RecurrenceFrequency } from "../protocols";
+export type { RecurrenceFrequency };
 
 export interface Recurrence {
   readonly frequency: RecurrenceFrequency;

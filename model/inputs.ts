@@ -5,7 +5,7 @@
  */
 import * as path from "path";
 import { Catalog, loadCatalog } from "./catalog";
-import { StackConfig, parseStackConfig } from "./config";
+import { DEFAULT_STACK_CONTEXT, StackConfig, StackContext, parseStackConfig } from "./config";
 import { InputError, Problem } from "./problems";
 import { skuProblems } from "./sku";
 
@@ -26,8 +26,10 @@ export function loadProgramInputs(
   projectDir: string,
   /** Catalogs already loaded, by directory: stacks sharing a catalog read it once. */
   catalogs?: Map<string, Catalog | InputError>,
+  /** The stack's organization and project (to derive the peer stack's name). */
+  context: StackContext = DEFAULT_STACK_CONTEXT,
 ): ProgramInputs {
-  const parsed = parseStackConfig(rawConfig, configFile);
+  const parsed = parseStackConfig(rawConfig, configFile, context);
   if (!parsed.ok) throw new InputError(parsed.problems);
   const config = parsed.config;
   const problems: Problem[] = [];

@@ -26,9 +26,12 @@ function xmlRoot(text: string): FileCheck<XmlRoot> {
       fix: "fix the XML at that line",
     };
   }
-  const parsed = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "", ignoreDeclaration: true, ignorePiTags: true }).parse(
-    text,
-  ) as Record<string, unknown>;
+  const parsed = new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: "",
+    ignoreDeclaration: true,
+    ignorePiTags: true,
+  }).parse(text) as Record<string, unknown>;
   const name = Object.keys(parsed).find((k) => !k.startsWith("#") && !k.startsWith("?"));
   if (name === undefined) return { ok: false, message: "has no root element", fix: "add the root element" };
   const element = parsed[name];
@@ -75,7 +78,11 @@ export function checkMap(fileName: string, text: string): FileCheck<MapFile> {
       new Liquid().parse(text);
     } catch (e) {
       const message = (e as Error).message.split("\n")[0] ?? String(e);
-      return { ok: false, message: `is not a well-formed Liquid template: ${message}`, fix: "close every {% tag %} and {{ output }}" };
+      return {
+        ok: false,
+        message: `is not a well-formed Liquid template: ${message}`,
+        fix: "close every {% tag %} and {{ output }}",
+      };
     }
     return { ok: true, value: { mapType: "Liquid", contentType: "text/plain" } };
   }
@@ -91,7 +98,11 @@ export function checkMap(fileName: string, text: string): FileCheck<MapFile> {
   }
   const mapType = XSLT_VERSIONS[attributes.version ?? ""];
   if (mapType === undefined) {
-    return { ok: false, message: `has XSLT version ${JSON.stringify(attributes.version)}`, fix: 'set version="1.0", "2.0" or "3.0"' };
+    return {
+      ok: false,
+      message: `has XSLT version ${JSON.stringify(attributes.version)}`,
+      fix: 'set version="1.0", "2.0" or "3.0"',
+    };
   }
   return { ok: true, value: { mapType, contentType: "application/xml" } };
 }
@@ -118,7 +129,11 @@ export function checkCertificate(bytes: Buffer): FileCheck<CertificateFile> {
     const cert = new crypto.X509Certificate(bytes);
     return {
       ok: true,
-      value: { base64: cert.raw.toString("base64"), subject: cert.subject.replace(/\n/g, ", "), notAfter: new Date(cert.validTo).toISOString() },
+      value: {
+        base64: cert.raw.toString("base64"),
+        subject: cert.subject.replace(/\n/g, ", "),
+        notAfter: new Date(cert.validTo).toISOString(),
+      },
     };
   } catch (e) {
     return {
@@ -129,7 +144,8 @@ export function checkCertificate(bytes: Buffer): FileCheck<CertificateFile> {
   }
 }
 
-const KEY_VAULT_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.KeyVault\/vaults\/[a-zA-Z0-9-]{3,24}$/i;
+const KEY_VAULT_ID =
+  /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.KeyVault\/vaults\/[a-zA-Z0-9-]{3,24}$/i;
 
 export function keyVaultIdProblem(id: string): string | undefined {
   return KEY_VAULT_ID.test(id)
@@ -152,7 +168,11 @@ export function checkWorkflowDefinition(text: string): FileCheck<WorkflowFile> {
   try {
     parsed = JSON.parse(text);
   } catch (e) {
-    return { ok: false, message: `is not valid JSON: ${(e as Error).message}`, fix: "fix the JSON (export the definition from the portal's code view)" };
+    return {
+      ok: false,
+      message: `is not valid JSON: ${(e as Error).message}`,
+      fix: "fix the JSON (export the definition from the portal's code view)",
+    };
   }
   const d = (parsed as { definition?: unknown })?.definition ?? parsed;
   if (d === null || typeof d !== "object" || Array.isArray(d)) {
