@@ -1,7 +1,7 @@
 /**
  * Turns a live integration account into the files of a catalog directory (README "Catalog format"),
  * with names exactly as in Azure. Each agreement is written as overrides of the documented defaults
- * (components/catalog/defaults.ts): only the fields that differ. Whatever the catalog cannot hold is
+ * (model/catalog/defaults.ts): only the fields that differ. Whatever the catalog cannot hold is
  * returned as a `Loss` (artifact and field), never dropped silently.
  */
 import * as YAML from "yaml";
@@ -614,7 +614,7 @@ export function convert(live: LiveAccount, options: ConvertOptions = {}): Conver
   files.set(
     "agreements.yaml",
     yamlFile(
-      `Agreements as overrides of the documented defaults (components/catalog/defaults.ts): only what differs. ${source}`,
+      `Agreements as overrides of the documented defaults (model/catalog/defaults.ts): only what differs. ${source}`,
       {
         agreements: agreements.map(strip),
       },

@@ -116,7 +116,7 @@ export function normaliseSettings(
       if (name === undefined) {
         lost.push({
           path: `${at}.${key}.${field}`,
-          reason: "is not a field the catalog knows (components/catalog/defaults.ts)",
+          reason: "is not a field the catalog knows (model/catalog/defaults.ts)",
         });
         continue;
       }
