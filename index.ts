@@ -26,7 +26,7 @@ export = async () => {
     if (e instanceof InputError) throw new pulumi.RunError(e.message);
     throw e;
   }
-  for (const warning of inputs.warnings) pulumi.log.warn(warning);
+  for (const warning of inputs.warnings) void pulumi.log.warn(warning);
   const { config, catalog } = inputs;
 
   const peer = new PeerStack(config.peerStack);

@@ -15,7 +15,7 @@ import { Command } from "commander";
 import { WORKER_NODE_OPTIONS, prepareJobs, renderStack, renderPair } from "../plan/render";
 import type { StackName, StackRender } from "../plan/types";
 import type { BaselineJob, BaselineResult } from "./baselineWorker";
-import { formatTable, parseArgs } from "../tools/cli";
+import { formatTable, parseArgs, runMain } from "../tools/cli";
 import { generateCatalog } from "./generate";
 
 const SAMPLE = path.resolve(__dirname, "..", "catalog");
@@ -166,4 +166,4 @@ async function main(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
-if (require.main === module) main(process.argv.slice(2)).then((code) => process.exit(code));
+if (require.main === module) runMain(main);

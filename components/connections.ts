@@ -20,7 +20,7 @@ export interface AccountRef {
   readonly callbackUrl: pulumi.Input<string>;
 }
 
-/** The managed API id, built with the WORKFLOW's region (reference/azure-b2b-dr.md §4). */
+/** The managed API id, built with the WORKFLOW's region (https://github.com/Azure/azure-quickstart-templates/tree/master/quickstarts/microsoft.logic/logic-app-b2b-disaster-recovery-replication). */
 export function managedApiId(
   subscriptionId: pulumi.Input<string>,
   region: string,

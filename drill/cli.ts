@@ -13,9 +13,10 @@ import { Command } from "commander";
 import { loadProgramInputs } from "../model/inputs";
 import { InputError, Problem } from "../model/problems";
 import { PROJECT_DIR, readStackFile } from "../plan/render";
-import { formatTable, parseArgs } from "../tools/cli";
+import { formatTable, parseArgs, runMain } from "../tools/cli";
 import { ScenarioSummary, runDrill, summarize } from "./model";
-import { DRILL_ASSUMPTIONS, standardScenarios, tradeoff, tradeoffSvg } from "./scenarios";
+import { tradeoffSvg } from "./chart";
+import { DRILL_ASSUMPTIONS, standardScenarios, tradeoff } from "./scenarios";
 
 export function summaryTable(rows: readonly ScenarioSummary[]): string {
   const head = [
@@ -49,10 +50,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option("--out <dir>", "where to write tradeoff.svg", "out/drill")
     .option("--project <dir>", "the b2b-dr project (Pulumi.secondary.yaml and the catalog)", PROJECT_DIR)
     .option("--json", "print the summaries as JSON")
+    .option("--docs <file>", "also write the figures as a Markdown page (the repo's is docs/benchmarks/drill.md)")
     .exitOverride();
   const stop = parseArgs(program, argv);
   if (stop !== undefined) return stop;
-  const opts = program.opts<{ seeds: string; out: string; project: string; json?: boolean }>();
+  const opts = program.opts<{ seeds: string; out: string; project: string; json?: boolean; docs?: string }>();
   const seeds = Number(opts.seeds);
   if (!Number.isInteger(seeds) || seeds < 1 || seeds > 100_000) {
     console.error(`--seeds ${opts.seeds}: give a whole number from 1 to 100000`);
@@ -99,11 +101,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     console.log(summaryTable(summaries));
     console.log("");
     console.log("Schedule trade-off (busiest agreement):");
-    for (const p of points) {
-      console.log(
-        `  every ${String(p.intervalMinutes).padStart(4)} min: RPO bound ${String(p.rpoMinutes).padStart(5)} min, bump ${String(p.bump).padStart(6)}, ${p.triggerExecutionsPerMonth.toLocaleString("en-US")} trigger executions/month`,
-      );
-    }
+    console.log(tradeoffTable(points));
     console.log(`\nChart: ${svg}`);
     console.log(
       ok
@@ -111,7 +109,47 @@ export async function main(argv: readonly string[]): Promise<number> {
         : "NOT SAFE: the computed bump reused control numbers in a planned scenario.",
     );
   }
+  if (opts.docs !== undefined) {
+    fs.mkdirSync(path.dirname(opts.docs), { recursive: true });
+    fs.writeFileSync(
+      opts.docs,
+      [
+        "<!-- Written by `npm run drill -- --docs docs/benchmarks/drill.md`; do not edit by hand. -->",
+        "",
+        "# Drill results",
+        "",
+        `${seeds} seeded runs per scenario, on the sample catalog and \`Pulumi.secondary.yaml\` (what each column means: [../drill.md](../drill.md)).`,
+        "",
+        "```",
+        summaryTable(summaries),
+        "```",
+        "",
+        "Schedule trade-off for the busiest agreement:",
+        "",
+        "```",
+        tradeoffTable(points),
+        "```",
+        "",
+        ok
+          ? "The computed bump reused no control number in the planned scenarios."
+          : "NOT SAFE: the computed bump reused control numbers in a planned scenario.",
+        "",
+      ].join("\n"),
+    );
+  }
   return ok ? 0 : 1;
 }
 
-if (require.main === module) main(process.argv.slice(2)).then((code) => process.exit(code));
+function tradeoffTable(points: ReturnType<typeof tradeoff>): string {
+  return formatTable(
+    ["polling every (min)", "RPO bound (min)", "bump", "trigger executions / month"],
+    points.map((p) => [
+      String(p.intervalMinutes),
+      String(p.rpoMinutes),
+      String(p.bump),
+      p.triggerExecutionsPerMonth.toLocaleString("en-US"),
+    ]),
+  );
+}
+
+if (require.main === module) runMain(main);

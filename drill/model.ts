@@ -35,7 +35,7 @@ export interface AgreementTraffic {
 export interface Schedule {
   readonly pollIntervalSeconds: number;
   readonly maxRunSeconds: number;
-  /** The trigger re-queries changes this old (reference/azure-b2b-dr.md §3: five minutes). */
+  /** The trigger re-queries changes this old (five minutes: https://github.com/Azure/azure-quickstart-templates/tree/master/quickstarts/microsoft.logic/logic-app-b2b-disaster-recovery-replication). */
   readonly lateReplaySeconds: number;
   /** Largest clock skew between the runtime's change times and the trigger's "now". */
   readonly maxClockSkewSeconds: number;
@@ -103,7 +103,7 @@ export function pollDraws(s: Schedule, rand: () => number): PollDraw {
  * When a change made at `at` lands in the target. Every poll asks for changes "until current time",
  * seen through a clock skewed by up to maxClockSkewSeconds, so a change made just before a poll can
  * be missed; the trigger's re-query of changes "five minutes or older" then catches it
- * (reference/azure-b2b-dr.md §3 and §11: one recurrence plus the run, some records ~5 min late).
+ * (one recurrence plus the run, some records ~5 min late: https://github.com/Azure/azure-quickstart-templates/tree/master/quickstarts/microsoft.logic/logic-app-b2b-disaster-recovery-replication; the bump sizing in docs/failover.md).
  * All changes a poll finds land together when its run ends (up to maxRunSeconds later).
  */
 export function landsAt(at: number, s: Schedule, offset: number, draw: PollDraw): number {

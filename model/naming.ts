@@ -8,7 +8,7 @@
  *
  * Mirrored integration-account artifacts (partners, schemas, maps, certificates, agreements) are
  * NOT named here: they keep their catalog names verbatim, identical in both regions, because the
- * replication records are keyed by agreement name (reference/azure-b2b-dr.md §5).
+ * replication records are keyed by agreement name (the X12/EDIFACT/AS2 connectors' replication records, https://learn.microsoft.com/connectors/x12/).
  *
  * Pattern: `<prefix>-<workload>-<environment>-<region>[-<purpose>]`, lower case.
  */
@@ -16,7 +16,7 @@
 /** The workload segment of every region-specific name. */
 export const WORKLOAD = "b2bdr";
 
-/** Characters and lengths Azure accepts (reference/azure-b2b-dr.md §13). */
+/** Characters and lengths Azure accepts (https://learn.microsoft.com/azure/logic-apps/logic-apps-limits-and-config). */
 export const LIMITS = {
   resourceGroup: { max: 90, pattern: /^[-\w.()]*[-\w()]$/ },
   integrationAccount: { max: 80, pattern: /^[a-zA-Z0-9_.()-]+$/ },

@@ -1,5 +1,5 @@
 /**
- * Integration-account SKU limits (reference/azure-b2b-dr.md §12) and the check of a catalog
+ * Integration-account SKU limits (https://learn.microsoft.com/azure/logic-apps/logic-apps-limits-and-config) and the check of a catalog
  * against them. A catalog that does not fit the configured SKU is refused before anything is declared.
  */
 import type { Catalog } from "./catalog";

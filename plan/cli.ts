@@ -14,7 +14,7 @@ import { InputError } from "../model/problems";
 import { RenderError, renderPair } from "./render";
 import { STACKS, StackName, StackRender } from "./types";
 import { writePlan } from "./write";
-import { parseArgs } from "../tools/cli";
+import { parseArgs, runMain } from "../tools/cli";
 
 export interface StackSummary {
   readonly stack: StackName;
@@ -105,5 +105,5 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => process.exit(code));
+  runMain(main);
 }

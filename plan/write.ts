@@ -1,5 +1,5 @@
 /**
- * Plan files, per the offline plan contract (DESIGN.md): `resources.json`, `workflows/*.json`,
+ * Plan files, per the offline plan contract (docs/plan.md): `resources.json`, `workflows/*.json`,
  * `outputs.json`, `invokes.json` under `DIR/<stack>/`, all deterministic JSON (sorted keys).
  */
 import * as fs from "fs";

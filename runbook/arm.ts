@@ -140,7 +140,7 @@ export function azureAccount(
     },
     async setWorkflowEnabled(name, enabled) {
       // enable/disable are ARM actions: unlike a PUT of `state`, they leave $connections alone
-      // (reference/azure-b2b-dr.md §16.6).
+      // (Workflows - Enable / Disable, https://learn.microsoft.com/rest/api/logic/workflows).
       if (enabled) await client.workflows.enable(rg, name, opts());
       else await client.workflows.disable(rg, name, opts());
     },

@@ -16,7 +16,7 @@ import {
   readControlNumber,
   sessionContent,
   ticksOf,
-} from "./controlNumbers";
+} from "../model/controlNumbers";
 import { Marker, OperationRecord, readMarker, writeMarker } from "./marker";
 import type { Manifest } from "./pulumi";
 

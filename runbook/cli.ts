@@ -17,7 +17,7 @@ import { DEFAULT_ARM_ENDPOINT, azureAccount, describeError } from "./arm";
 import { credential } from "./credential";
 export { staticTokenCredential } from "./credential";
 import { OperationResult, Reporter, RunbookContext, exitCodeOf, fileAudit } from "./context";
-import { bumpSize, bumpSizing } from "./controlNumbers";
+import { bumpSize, bumpSizing } from "../model/controlNumbers";
 import { MarkerError } from "./marker";
 import { bump, failover, fallback } from "./operations";
 import {

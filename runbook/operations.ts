@@ -7,7 +7,7 @@ import type { DrPhase, Role } from "../model/config";
 import { AccountApi, describeError } from "./arm";
 import { BumpPlan, applyBumps, bumpDetails, completeOperation, describeBump, planBumps } from "./bumps";
 import type { OperationResult, OperationStatus, RunbookContext } from "./context";
-import { parseGeneratedSession, readControlNumber, ticksOf } from "./controlNumbers";
+import { parseGeneratedSession, readControlNumber, ticksOf } from "../model/controlNumbers";
 import { openFailoverEpoch, operationId, readMarker } from "./marker";
 import { pulumiCommands } from "./pulumi";
 

@@ -6,7 +6,7 @@
 import type { Role } from "../model/config";
 import { ARTIFACT_KINDS, AccountApi, Session, describeError } from "./arm";
 import type { OperationResult, RunbookContext } from "./context";
-import { parseGeneratedSession, parseReceivedSession, readControlNumber, ticksOf } from "./controlNumbers";
+import { parseGeneratedSession, parseReceivedSession, readControlNumber, ticksOf } from "../model/controlNumbers";
 import { openFailoverEpoch, readMarker } from "./marker";
 
 interface Check {

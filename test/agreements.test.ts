@@ -1,6 +1,6 @@
 /**
  * Agreement builders: every field ARM 2019-05-01 requires is present (listed here from
- * reference/pulumi-azure-native.md §5, independently of defaults.ts), overrides are applied in the
+ * the Microsoft.Logic 2019-05-01 agreement schema, independently of defaults.ts), overrides are applied in the
  * documented order, receive agreements carry the DR duplicate checks, and output is deterministic.
  */
 import * as assert from "assert";

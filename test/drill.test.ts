@@ -9,7 +9,7 @@ import * as path from "path";
 import fc from "fast-check";
 import { XMLValidator } from "fast-xml-parser";
 import { loadCatalog } from "../model/catalog";
-import { bumpSize } from "../runbook/controlNumbers";
+import { bumpSize } from "../model/controlNumbers";
 import { DrillScenario, landsAt, pollDraws, prng, runDrill } from "../drill/model";
 import { main as drill } from "../drill/cli";
 import { generateCatalog } from "../bench/generate";

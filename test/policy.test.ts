@@ -61,7 +61,8 @@ function runResourcePolicy(policy: ResourceValidationPolicy, resources: readonly
       asType: () => undefined,
     } as unknown as ResourceValidationArgs;
     const validate = policy.validateResource;
-    for (const v of Array.isArray(validate) ? validate : [validate]) v?.(args, (message) => violations.push(message));
+    for (const v of Array.isArray(validate) ? validate : [validate])
+      void v?.(args, (message) => violations.push(message));
   }
   return violations;
 }

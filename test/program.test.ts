@@ -130,7 +130,7 @@ describe("program (offline engine, both stacks)", function () {
     assert.ok(x12.dependsOn.includes("b2b-schema-X12_00401_850") && x12.dependsOn.includes("b2b-schema-X12_00401_810"));
   });
 
-  it("exports the drManifest in the exact DESIGN.md shape, not secret", () => {
+  it("exports the drManifest in the exact documented shape (model/manifest.ts), not secret", () => {
     for (const render of Object.values(normal())) {
       const m = render.outputs.drManifest as Record<string, unknown>;
       assert.deepStrictEqual(Object.keys(m).sort(), [

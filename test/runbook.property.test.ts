@@ -20,7 +20,7 @@ import {
   parseGeneratedSession,
   parseReceivedSession,
   ticksOf,
-} from "../runbook/controlNumbers";
+} from "../model/controlNumbers";
 import { failover, fallback } from "../runbook/operations";
 import { PulumiDriver, stackOutputsSchema } from "../runbook/pulumi";
 import { FakeAzure } from "./arm/fakeAzure";

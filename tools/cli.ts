@@ -24,3 +24,17 @@ export function formatTable(head: readonly string[], rows: readonly (readonly st
       .trimEnd();
   return [line(head), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
 }
+
+/**
+ * Runs a command's `main` and exits with its status; an unexpected failure (a bug) prints its message
+ * and exits 2 instead of leaving an unhandled rejection.
+ */
+export function runMain(main: (argv: readonly string[]) => Promise<number>): void {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      console.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
+      process.exit(2);
+    },
+  );
+}

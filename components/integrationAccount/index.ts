@@ -4,7 +4,7 @@
  *
  * Integration-account sessions (the runtime control numbers) are deliberately never declared: the
  * B2B runtime rewrites them on every message, and `pulumi up` would overwrite or delete live
- * counters (reference/azure-b2b-dr.md §16.4). The runbook changes them imperatively.
+ * counters. The runbook changes them imperatively.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as logic from "@pulumi/azure-native/logic";
@@ -122,7 +122,7 @@ export class MirroredIntegrationAccount extends pulumi.ComponentResource {
       { parent: this, protect, ...adopted(iaId) },
     );
     const warning = skuWarning(sku);
-    if (warning !== undefined) pulumi.log.warn(warning, this.integrationAccount);
+    if (warning !== undefined) void pulumi.log.warn(warning, this.integrationAccount);
 
     if (args.lock ?? false) {
       new authorization.ManagementLockAtResourceLevel(

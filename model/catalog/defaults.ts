@@ -1,6 +1,6 @@
 /**
  * Documented defaults for agreement protocol settings: every field that ARM's 2019-05-01 agreement
- * content requires, for X12, EDIFACT and AS2 (reference/pulumi-azure-native.md §5, "Known-good values").
+ * content requires, for X12, EDIFACT and AS2 (Microsoft.Logic 2019-05-01 agreement content, https://learn.microsoft.com/azure/templates/microsoft.logic/2019-05-01/integrationaccounts/agreements; known-good values as the portal and the VS Code Logic Apps extension fill them in).
  *
  * The `satisfies` clauses make the TypeScript compiler prove that no required field is missing and
  * no unknown field is present; `test/agreements.test.ts` also checks the field list by name.
@@ -10,17 +10,17 @@
  *
  * DR choices (differ from the portal's defaults):
  * - X12/EDIFACT receive agreements check interchange, group and transaction-set control numbers for
- *   duplicates (the DR prerequisite, reference/azure-b2b-dr.md §7).
+ *   duplicates (the DR prerequisite, https://learn.microsoft.com/azure/logic-apps/logic-apps-enterprise-integration-b2b-business-continuity).
  * - AS2 receive agreements check for duplicate messages, so a partner's resend after failover is caught.
  */
 import type * as inputs from "@pulumi/azure-native/types/input";
 
 type Settings<T> = Omit<T, "schemaReferences">;
 
-/** Bounds for ISA13, GS06 and ST02: "a minimum of 1 and a maximum of 999999999" (azure-b2b-dr.md §8). */
+/** Bounds for ISA13, GS06 and ST02: "a minimum of 1 and a maximum of 999999999" (https://learn.microsoft.com/azure/logic-apps/logic-apps-enterprise-integration-x12-message-settings). */
 export const CONTROL_NUMBER_MIN = 1;
 export const CONTROL_NUMBER_MAX = 999_999_999;
-/** EDIFACT UNB 0020 is an..14: prefix + counter + suffix must fit (azure-b2b-dr.md §9). */
+/** EDIFACT UNB 0020 is an..14: prefix + counter + suffix must fit (https://learn.microsoft.com/azure/logic-apps/logic-apps-enterprise-integration-edifact-message-settings). */
 export const EDIFACT_CONTROL_REFERENCE_MAX_LENGTH = 14;
 
 export const X12_DEFAULTS = {

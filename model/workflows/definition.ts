@@ -81,7 +81,7 @@ export interface ConnectionBinding<T = string> {
   readonly connectionName: T;
 }
 
-/** Limits Azure puts on definitions (reference/azure-b2b-dr.md §13). */
+/** Limits Azure puts on definitions (https://learn.microsoft.com/azure/logic-apps/logic-apps-limits-and-config). */
 export const DEFINITION_LIMITS = {
   workflowName: 80,
   triggerOrActionName: 80,

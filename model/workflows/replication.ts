@@ -1,7 +1,7 @@
 /**
  * Replication workflow definitions: trigger on the source integration account's managed connector,
  * add-or-update action on the target's, exactly as Microsoft's DR template has them
- * (reference/azure-b2b-dr.md §3), plus the schedule and retry policy from config.
+ * (https://github.com/Azure/azure-quickstart-templates/tree/master/quickstarts/microsoft.logic/logic-app-b2b-disaster-recovery-replication; https://learn.microsoft.com/azure/logic-apps/logic-apps-enterprise-integration-b2b-business-continuity), plus the schedule and retry policy from config.
  */
 import type { Protocol } from "../catalog/schema";
 import { canonical } from "../json";
@@ -101,7 +101,7 @@ export function pollIntervalMinutes(schedule: Pick<ReplicationSchedule, "frequen
 
 /**
  * The X12/EDIFACT trigger re-queries changes "five minutes or older" to cover clock skew
- * (reference/azure-b2b-dr.md §3): a record missed by the first query arrives up to this much later.
+ * (https://github.com/Azure/azure-quickstart-templates/tree/master/quickstarts/microsoft.logic/logic-app-b2b-disaster-recovery-replication; https://learn.microsoft.com/azure/logic-apps/logic-apps-enterprise-integration-b2b-business-continuity): a record missed by the first query arrives up to this much later.
  */
 export const LATE_REPLAY_MINUTES = 5;
 
@@ -122,7 +122,7 @@ export function replicationRpoMinutes(
 export const BILLING_MONTH_DAYS = 30;
 
 /**
- * Billed trigger executions per month: every poll is billed, fired or skipped (reference §14), for
+ * Billed trigger executions per month: every poll is billed, fired or skipped (https://learn.microsoft.com/azure/logic-apps/logic-apps-pricing), for
  * every enabled replication workflow. Disabled workflows are not billed.
  */
 export function triggerExecutionsPerMonth(

@@ -13,7 +13,7 @@ import * as path from "path";
 import { execFileSync } from "child_process";
 import type { Role } from "../../model/config";
 import type { AccountApi, ArtifactKind, Session } from "../../runbook/arm";
-import { isoOfTicks, ticksOf } from "../../runbook/controlNumbers";
+import { isoOfTicks, ticksOf } from "../../model/controlNumbers";
 import type { StackRender } from "../../plan/types";
 
 export const API_VERSION = "2019-05-01";

@@ -1,12 +1,15 @@
 /**
  * Control numbers in integration-account sessions, and the arithmetic of a bump: pure functions,
- * no Azure. Facts: reference/azure-b2b-dr.md §6 (session names and content, Set-AzIntegrationAccount-
- * GeneratedIcn semantics), §8 (bounds, rollover), §11 (sizing).
+ * no Azure. Facts: the session names and content and the Set-AzIntegrationAccountGeneratedIcn semantics
+ * (https://learn.microsoft.com/powershell/module/az.logicapp/set-azintegrationaccountgeneratedicn and its
+ * source, https://github.com/Azure/azure-powershell/tree/main/src/LogicApp), the envelope bounds and
+ * rollover (https://learn.microsoft.com/azure/logic-apps/logic-apps-enterprise-integration-x12-message-settings),
+ * the bump sizing (docs/failover.md).
  */
 import { z } from "zod";
-import type { ControlNumberRange } from "../model/catalog/agreements";
-import { LATE_REPLAY_MINUTES, pollIntervalMinutes } from "../model/workflows/replication";
-import type { StackConfig } from "../model/config";
+import type { ControlNumberRange } from "./catalog/agreements";
+import { LATE_REPLAY_MINUTES, pollIntervalMinutes } from "./workflows/replication";
+import type { StackConfig } from "./config";
 
 export type ControlNumberKind = "interchange" | "group" | "transactionSet" | "acknowledgement";
 
