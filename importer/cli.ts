@@ -14,6 +14,7 @@ import { loadCatalog } from "../model/catalog";
 import { keyVaultIdProblem } from "../model/catalog/files";
 import { InputError } from "../model/problems";
 import { DEFAULT_ARM_ENDPOINT, logicClient } from "../runbook/arm";
+import { runMain } from "../tools/cli";
 import { credential } from "../runbook/credential";
 import { ContentError, Converted, Loss, convert } from "./convert";
 import { CatalogDiff, diffCatalogs } from "./diff";
@@ -294,11 +295,5 @@ function lossLine(l: Loss): string {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (e: unknown) => {
-      process.stderr.write(`error: ${(e as Error).stack ?? String(e)}\n`);
-      process.exit(1);
-    },
-  );
+  runMain(main);
 }
