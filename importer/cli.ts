@@ -15,7 +15,7 @@ import { keyVaultIdProblem } from "../model/catalog/files";
 import { InputError } from "../model/problems";
 import { DEFAULT_ARM_ENDPOINT, logicClient } from "../runbook/arm";
 import { runMain } from "../tools/cli";
-import { credential } from "../runbook/credential";
+import { CredentialError, runbookCredential } from "../runbook/credential";
 import { ContentError, Converted, Loss, convert } from "./convert";
 import { CatalogDiff, diffCatalogs } from "./diff";
 import { LiveAccount, ReadError, accountIdText, parseAccountId, readAccount } from "./live";
@@ -189,7 +189,8 @@ async function runImport(o: ImportOptions, io: CliIo): Promise<number> {
 
   let live: LiveAccount;
   try {
-    const client = logicClient(await credential(), id.subscriptionId, { endpoint: checked.endpoint, maxRetries: 3 });
+    const cred = await runbookCredential({ env: process.env, armEndpoint: new URL(checked.endpoint) });
+    const client = logicClient(cred, id.subscriptionId, { endpoint: checked.endpoint, maxRetries: 3 });
     live = await readAccount(client, id, {
       workflows: Boolean(o.workflows),
       progress: io.stderr,
@@ -197,6 +198,10 @@ async function runImport(o: ImportOptions, io: CliIo): Promise<number> {
     });
   } catch (e) {
     if (e instanceof ReadError) return fail(`${e.message} Nothing was written.`);
+    if (e instanceof CredentialError) {
+      io.stderr(`error: ${e.message}`);
+      return finish(2, { ...base, outcome: "failed", losses: [], notes: [], error: e.message });
+    }
     throw e;
   }
 

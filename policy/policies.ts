@@ -3,6 +3,7 @@
  * can call them directly; `index.ts` builds the PolicyPack (whose constructor starts the analyzer).
  *
  * Policies see resources, not the stack config: the program tags what they need (`model/tags.ts`).
+ * The pack imports nothing outside this folder (`./constants` holds the values it shares with the program).
  */
 import type {
   PolicyResource,
@@ -12,8 +13,7 @@ import type {
   StackValidationArgs,
   StackValidationPolicy,
 } from "@pulumi/policy";
-import { CONTROL_NUMBER_MAX, CONTROL_NUMBER_MIN } from "../model/catalog/defaults";
-import { TAG } from "../model/tags";
+import { CONTROL_NUMBER_MAX, CONTROL_NUMBER_MIN, TAG } from "./constants";
 
 const T = {
   integrationAccount: "azure-native:logic:IntegrationAccount",

@@ -14,10 +14,9 @@ import { loadProgramInputs } from "../model/inputs";
 import { InputError, Problem, formatProblem } from "../model/problems";
 import type { Role } from "../model/config";
 import { DEFAULT_ARM_ENDPOINT, azureAccount, describeError } from "./arm";
-import { credential } from "./credential";
-export { staticTokenCredential } from "./credential";
 import { OperationResult, Reporter, RunbookContext, exitCodeOf, fileAudit } from "./context";
 import { bumpSize, bumpSizing } from "../model/controlNumbers";
+import { CredentialError, runbookCredential } from "./credential";
 import { MarkerError } from "./marker";
 import { bump, failover, fallback } from "./operations";
 import {
@@ -151,7 +150,7 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
     async (sub: Record<string, string | undefined>) => {
       const g = program.opts<GlobalOptions>();
       result = await execute(name, g, sub, op, io).catch((e: unknown) => {
-        if (e instanceof UsageError || e instanceof InputError) {
+        if (e instanceof UsageError || e instanceof InputError || e instanceof CredentialError) {
           usageCode = 2;
           io.stderr(e instanceof InputError ? e.message : `error: ${e.message}`);
           return undefined;
@@ -277,7 +276,9 @@ async function execute(
     line: (t) => (json ? io.stderr(t) : io.stdout(t)),
     progress: (t) => io.stderr(t),
   };
-  const cred = await credential();
+  // Signing in asks Microsoft Entra ID (or the Azure CLI) for a token, never Resource Manager: with no
+  // credential this stops with how to log in (exit 2) before the first ARM call.
+  const cred = await runbookCredential({ env: process.env, armEndpoint: endpoint });
   const account = (role: Role) =>
     azureAccount(
       role,

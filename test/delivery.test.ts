@@ -14,11 +14,13 @@ const DIR = path.join(PROJECT_DIR, ".github", "workflows");
 const read = (file: string) => fs.readFileSync(path.join(DIR, file), "utf8");
 
 interface Step {
+  name?: string;
   uses?: string;
   run?: string;
   with?: Record<string, unknown>;
 }
 interface Job {
+  env?: Record<string, string>;
   needs?: string | string[];
   if?: string;
   environment?: string;
@@ -27,6 +29,7 @@ interface Job {
   steps: Step[];
 }
 interface Workflow {
+  env?: Record<string, string>;
   on: Record<string, unknown>;
   permissions?: Record<string, string>;
   jobs: Record<string, Job>;
@@ -51,7 +54,14 @@ describe("GitHub Actions workflows", () => {
     const wf = parse("pr.yml");
     assert.ok("pull_request" in wf.on);
     const runs = wf.jobs.checks!.steps.map((s) => s.run).filter(Boolean);
-    assert.deepStrictEqual(runs, ["npm ci", "npm run lint", "npm run typecheck", "npm test", "npm run plan"]);
+    assert.deepStrictEqual(runs, [
+      "npm ci",
+      "npm run lint",
+      "npm run typecheck",
+      "npm test",
+      "npm run plan",
+      "cd policy && npm ci && npm test",
+    ]);
     const preview = wf.jobs.preview!;
     assert.strictEqual(preview.needs, "checks");
     assert.deepStrictEqual(preview.strategy?.matrix?.stack, ["primary", "secondary"]);
@@ -95,14 +105,17 @@ describe("GitHub Actions workflows", () => {
     }
   });
 
-  it("schedule: drift detection with refresh and expect-no-changes, and dr status", () => {
+  it("schedule: drift detection (preview --refresh, then the drift gate) and dr status", () => {
     const wf = parse("scheduled.yml");
     assert.ok(Array.isArray(wf.on.schedule));
-    const [drift] = pulumiSteps(wf.jobs.drift!);
-    assert.deepStrictEqual(
-      [drift?.with?.command, drift?.with?.refresh, drift?.with?.["expect-no-changes"]],
-      ["preview", true, true],
+    const runs = wf.jobs.drift!.steps.map((s) => s.run ?? "");
+    const preview = runs.findIndex((r) =>
+      /pulumi preview --refresh --json --policy-pack policy --stack "\$STACK_PREFIX\/\$\{\{ matrix\.stack \}\}" > preview\.json/.test(
+        r,
+      ),
     );
+    assert.ok(preview >= 0, "pulumi preview --refresh --json of the matrix stack, with the policy pack");
+    assert.strictEqual(runs[preview + 1], "npm run drift -- preview.json", "the drift gate reads it");
     assert.ok(
       wf.jobs.readiness!.steps.some((s) =>
         /npm run dr -- status --primary-outputs primary\.json --secondary-outputs secondary\.json/.test(s.run ?? ""),
@@ -116,6 +129,125 @@ describe("GitHub Actions workflows", () => {
       assert.doesNotMatch(text, /client-secret|ARM_CLIENT_SECRET|AZURE_CLIENT_SECRET|creds:/, f);
       assert.match(text, /ARM_USE_OIDC: "true"/, f);
     }
+  });
+});
+
+/** A step that runs the Pulumi CLI: pulumi/actions with a command, or a shell line calling `pulumi`. */
+const runsPulumi = (s: Step) =>
+  (s.uses?.startsWith("pulumi/actions@") === true && s.with?.command !== undefined) ||
+  /(^|\n|;|&&)\s*(if .*then )?pulumi (preview|up|refresh|login|stack|config)\b/.test(s.run ?? "");
+const installsPulumi = (s: Step) => s.uses?.startsWith("pulumi/actions@") === true;
+const PASSPHRASE = "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}";
+
+/**
+ * What each job running Pulumi lacks for the secrets providers b2b-dr supports (docs/deployment.md):
+ * Pulumi Cloud's default provider (PULUMI_ACCESS_TOKEN), `passphrase` (PULUMI_CONFIG_PASSPHRASE from a
+ * secret) and `azurekeyvault://` (an Azure sign-in before the first pulumi step), and the CLI installed
+ * by pulumi/actions before a shell step calls it.
+ */
+function secretsProviderGaps(file: string, wf: Workflow): string[] {
+  const gaps: string[] = [];
+  for (const [name, job] of Object.entries(wf.jobs)) {
+    const first = job.steps.findIndex(runsPulumi);
+    if (first < 0) continue;
+    const env = { ...wf.env, ...job.env };
+    if (env.PULUMI_CONFIG_PASSPHRASE !== PASSPHRASE) gaps.push(`${file} ${name}: no PULUMI_CONFIG_PASSPHRASE`);
+    if (env.PULUMI_ACCESS_TOKEN !== "${{ secrets.PULUMI_ACCESS_TOKEN }}")
+      gaps.push(`${file} ${name}: no PULUMI_ACCESS_TOKEN`);
+    const login = job.steps.findIndex((s) => s.uses?.startsWith("azure/login@"));
+    if (login < 0 || login > first) gaps.push(`${file} ${name}: no Azure sign-in before pulumi (azurekeyvault)`);
+    if (job.permissions?.["id-token"] !== "write" && wf.permissions?.["id-token"] !== "write")
+      gaps.push(`${file} ${name}: no id-token: write for the OIDC sign-in`);
+    job.steps.forEach((s, i) => {
+      if (s.run !== undefined && runsPulumi(s) && !job.steps.slice(0, i).some(installsPulumi))
+        gaps.push(`${file} ${name}: step ${i} calls pulumi before pulumi/actions installs it`);
+    });
+  }
+  return gaps;
+}
+
+describe("secrets provider, identities and the Pulumi CLI in the workflows", () => {
+  const files = ["pr.yml", "deploy.yml", "scheduled.yml"];
+
+  it("every job running pulumi has what the passphrase, azurekeyvault and Pulumi Cloud providers need", () => {
+    const jobs = files.flatMap((f) =>
+      Object.entries(parse(f).jobs)
+        .filter(([, j]) => j.steps.some(runsPulumi))
+        .map(([n]) => `${f} ${n}`),
+    );
+    assert.deepStrictEqual(jobs, [
+      "pr.yml preview",
+      "deploy.yml up-primary",
+      "deploy.yml up-secondary",
+      "deploy.yml converge",
+      "scheduled.yml drift",
+      "scheduled.yml readiness",
+    ]);
+    assert.deepStrictEqual(
+      files.flatMap((f) => secretsProviderGaps(f, parse(f))),
+      [],
+    );
+  });
+
+  it("the check finds a job without the passphrase, without a sign-in first, or calling an uninstalled CLI (negative controls)", () => {
+    const noPassphrase = parse("deploy.yml");
+    delete noPassphrase.env!.PULUMI_CONFIG_PASSPHRASE;
+    assert.deepStrictEqual(
+      secretsProviderGaps("deploy.yml", noPassphrase).filter((g) => /PASSPHRASE/.test(g)).length,
+      3,
+    );
+    const lateLogin = parse("pr.yml");
+    const steps = lateLogin.jobs.preview!.steps;
+    steps.push(
+      steps.splice(
+        steps.findIndex((s) => s.uses?.startsWith("azure/login@")),
+        1,
+      )[0]!,
+    );
+    assert.deepStrictEqual(secretsProviderGaps("pr.yml", lateLogin), [
+      "pr.yml preview: no Azure sign-in before pulumi (azurekeyvault)",
+    ]);
+    const noCli = parse("scheduled.yml");
+    noCli.jobs.readiness!.steps = noCli.jobs.readiness!.steps.filter((s) => !installsPulumi(s));
+    assert.match(secretsProviderGaps("scheduled.yml", noCli).join("\n"), /readiness: step \d+ calls pulumi before/);
+  });
+
+  it("the stack files use a secrets provider the workflows support (default, passphrase or azurekeyvault://)", () => {
+    for (const stack of ["primary", "secondary"]) {
+      const doc = YAML.parse(fs.readFileSync(path.join(PROJECT_DIR, `Pulumi.${stack}.yaml`), "utf8")) as {
+        secretsprovider?: string;
+      };
+      const provider = doc.secretsprovider;
+      assert.ok(
+        provider === undefined ||
+          provider === "default" ||
+          provider === "passphrase" ||
+          /^azurekeyvault:\/\/[a-z0-9-]+\.vault\.(azure\.net|azure\.cn|usgovcloudapi\.net)\/keys\/[A-Za-z0-9-]+(\/[0-9a-f]{32})?$/.test(
+            provider,
+          ),
+        `Pulumi.${stack}.yaml secretsprovider ${provider}`,
+      );
+    }
+  });
+
+  it("pull-request previews sign in with their own identity, never the deploy identity", () => {
+    const text = read("pr.yml");
+    assert.doesNotMatch(text, /vars\.AZURE_CLIENT_ID\b/, "pr.yml never names the deploy identity");
+    const preview = parse("pr.yml").jobs.preview!;
+    assert.strictEqual(preview.env?.ARM_CLIENT_ID, "${{ vars.AZURE_PREVIEW_CLIENT_ID }}");
+    const login = preview.steps.find((s) => s.uses?.startsWith("azure/login@"));
+    assert.strictEqual(login?.with?.["client-id"], "${{ vars.AZURE_PREVIEW_CLIENT_ID }}");
+    assert.strictEqual(preview.environment, undefined, "no production environment (and its secrets) for a PR");
+    for (const f of ["deploy.yml", "scheduled.yml"]) assert.doesNotMatch(read(f), /AZURE_PREVIEW_CLIENT_ID/, f);
+  });
+
+  it("the Pulumi CLI comes from pulumi/actions; the deprecated setup-pulumi is gone", () => {
+    for (const f of files) assert.doesNotMatch(read(f), /setup-pulumi/, f);
+    const readiness = parse("scheduled.yml").jobs.readiness!.steps;
+    assert.ok(
+      readiness.some((s) => installsPulumi(s) && s.with === undefined),
+      "installs the CLI only",
+    );
   });
 });
 

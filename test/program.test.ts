@@ -106,7 +106,11 @@ describe("program (offline engine, both stacks)", function () {
       assert.ok(byType("azure-native:resources:ResourceGroup")[0]?.protect);
       assert.ok(byType("azure-native:logic:IntegrationAccount")[0]?.protect);
       for (const r of render.resources.filter((x) => x.type.startsWith("azure-native:"))) {
-        const component = r.name.startsWith("replication-") ? "replication" : "b2b";
+        const component = r.name.startsWith("replication-")
+          ? "replication"
+          : /^b2b-(business|workflow)-/.test(r.name)
+            ? "b2b-business"
+            : "b2b";
         assert.strictEqual(r.parent, component, `${r.name} is a child of its component`);
       }
       const ia = byType("azure-native:logic:IntegrationAccount")[0]!;

@@ -218,7 +218,7 @@ class Simulation {
 }
 
 describe("runbook across failovers and fallbacks (property)", function () {
-  this.timeout(120_000);
+  this.timeout(300_000);
   let pairs: Record<DrPhase, Pair>;
   before(async () => {
     pairs = {
