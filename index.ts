@@ -59,6 +59,8 @@ export = async () => {
     active: state.activeRole === config.role,
     phase,
     nonProduction: config.nonProduction,
+    existingNames: config.existingNames,
+    adopt: config.adopt,
   });
 
   if (config.keyVaultAccess !== undefined) {

@@ -306,6 +306,30 @@ export const CONFIG_KEYS = {
     default: [],
     fix: "give a YAML list of e-mail addresses, e.g. [edi-oncall@contoso.example]",
   },
+  resourceGroupName: {
+    schema: optional(z.string().regex(/^[-\w._()]{1,90}$/)),
+    type: "string",
+    description:
+      "Name of an existing resource group to use (adoption, docs/import.md). Empty: b2b-dr's rg-b2bdr-<env>-<region>.",
+    fix: "use the existing resource group's name (1-90 letters, digits, '-', '_', '.', '(' or ')'), or leave it empty",
+    default: "",
+  },
+  integrationAccountName: {
+    schema: optional(z.string().regex(/^[-\w._()]{1,80}$/)),
+    type: "string",
+    description:
+      "Name of an existing integration account to use (adoption, docs/import.md). Empty: b2b-dr's ia-b2bdr-<env>-<region>.",
+    fix: "use the existing integration account's name (1-80 letters, digits, '-', '_', '.', '(' or ')'), or leave it empty",
+    default: "",
+  },
+  adopt: {
+    schema: bool,
+    type: "boolean",
+    description:
+      "Take over the existing resource group, integration account and catalog artifacts with Pulumi's import option (docs/import.md); needs azure-native:subscriptionId.",
+    fix: "use true or false; adopt needs azure-native:subscriptionId",
+    default: false,
+  },
 } satisfies Record<string, KeySpec>;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;
@@ -336,6 +360,13 @@ export interface StackConfig {
     readonly retryInterval: string;
   };
   readonly alertEmails: readonly string[];
+  /** Existing names to use instead of b2b-dr's (undefined: b2b-dr's naming). */
+  readonly existingNames: {
+    readonly resourceGroupName: string | undefined;
+    readonly integrationAccountName: string | undefined;
+  };
+  /** With adoption on: the subscription of the import ids (docs/import.md). */
+  readonly adopt: { readonly subscriptionId: string } | undefined;
   readonly bump: {
     readonly decisionMinutes: number;
     readonly safetyFactor: number;
@@ -463,6 +494,16 @@ export function parseStackConfig(
       fix: `set b2b-dr:role to ${named} in ${file} (or give the stack a name that does not say ${named})`,
     });
   }
+  const subscriptionId = raw["azure-native:subscriptionId"];
+  if (c.adopt && (typeof subscriptionId !== "string" || subscriptionId === "")) {
+    problems.push({
+      file,
+      path: `${PROJECT}:adopt`,
+      value: true,
+      message: "needs the subscription of the existing resources, for their import ids",
+      fix: "set azure-native:subscriptionId to the subscription of the existing account (npm run catalog -- import prints it)",
+    });
+  }
   if (problems.length > 0) return { ok: false, problems };
   const warnings: string[] = [];
   if (c.alertEmails.length === 0) {
@@ -499,6 +540,11 @@ export function parseStackConfig(
         retryInterval: c.replicationRetryInterval,
       },
       alertEmails: c.alertEmails,
+      existingNames: {
+        resourceGroupName: c.resourceGroupName,
+        integrationAccountName: c.integrationAccountName,
+      },
+      adopt: c.adopt ? { subscriptionId: String(subscriptionId) } : undefined,
       bump: { decisionMinutes: c.failoverDecisionMinutes, safetyFactor: c.bumpSafetyFactor, minimum: c.bumpMinimum },
     },
   };

@@ -87,6 +87,8 @@ export interface RecordedResource {
   readonly secretInputs: readonly string[];
   /** Outputs the resource asks Pulumi to keep secret (`additionalSecretOutputs`). */
   readonly additionalSecretOutputs: readonly string[];
+  /** The `import` option: the id of an existing resource Pulumi adopts (undefined: created). */
+  readonly importId?: string;
 }
 
 export interface RecordedInvoke {
@@ -191,6 +193,9 @@ export function createMocks(
           dependsOn: [...declaration.dependsOn],
           secretInputs: Object.keys(inputs).filter((k) => isSecretEnvelope(inputs[k])),
           additionalSecretOutputs: [...declaration.additionalSecretOutputs],
+          ...(args.custom !== false && args.type !== "pulumi:pulumi:StackReference" && args.id
+            ? { importId: args.id }
+            : {}),
         });
 
       if (args.type === "pulumi:pulumi:StackReference") {

@@ -185,8 +185,8 @@ export function outputsGuess(
     if (key.startsWith(`${PROJECT}:`) && !secretKeys.includes(key)) outputs[key.slice(PROJECT.length + 1)] = value;
   }
   const scope = { environment: parsed.environment, region: parsed.region };
-  const resourceGroupName = naming.resourceGroupName(scope);
-  const integrationAccountName = naming.integrationAccountName(scope);
+  const resourceGroupName = parsed.existingNames.resourceGroupName ?? naming.resourceGroupName(scope);
+  const integrationAccountName = parsed.existingNames.integrationAccountName ?? naming.integrationAccountName(scope);
   Object.assign(outputs, {
     resourceGroupName,
     integrationAccountName,

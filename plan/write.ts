@@ -14,7 +14,15 @@ export function planFiles(render: StackRender): Map<string, string> {
   const files = new Map<string, string>();
   files.set(
     "resources.json",
-    stableJson(render.resources.map((r) => ({ type: r.type, name: r.name, parent: r.parent, inputs: r.inputs }))),
+    stableJson(
+      render.resources.map((r) => ({
+        type: r.type,
+        name: r.name,
+        parent: r.parent,
+        inputs: r.inputs,
+        import: r.importId,
+      })),
+    ),
   );
   for (const r of render.resources) {
     if (r.type !== WORKFLOW_TYPE) continue;

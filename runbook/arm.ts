@@ -7,6 +7,9 @@ import { LogicManagementClient } from "@azure/arm-logic";
 import type { TokenCredential } from "@azure/core-auth";
 import type { Role } from "../model/config";
 
+/** The public cloud's Azure Resource Manager endpoint (sovereign clouds differ: --arm-endpoint). */
+export const DEFAULT_ARM_ENDPOINT = "https://management.azure.com";
+
 export interface AccountLocation {
   readonly subscriptionId: string;
   readonly resourceGroupName: string;
@@ -54,6 +57,22 @@ async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   return out;
 }
 
+/**
+ * The Azure SDK client of one subscription at `endpoint`. The SDK retries throttled calls (429) after
+ * the `Retry-After` the service sends, and failed ones (503, resets) with back-off, `maxRetries` times.
+ */
+export function logicClient(
+  credential: TokenCredential,
+  subscriptionId: string,
+  options: Pick<AzureAccountOptions, "endpoint" | "maxRetries">,
+): LogicManagementClient {
+  return new LogicManagementClient(credential, subscriptionId, {
+    endpoint: options.endpoint,
+    credentialScopes: [`${new URL(options.endpoint).origin}/.default`],
+    retryOptions: { maxRetries: options.maxRetries, retryDelayInMs: 500, maxRetryDelayInMs: 4000 },
+  });
+}
+
 /** `AccountApi` over the Azure SDK. */
 export function azureAccount(
   role: Role,
@@ -61,11 +80,7 @@ export function azureAccount(
   credential: TokenCredential,
   options: AzureAccountOptions,
 ): AccountApi {
-  const client = new LogicManagementClient(credential, location.subscriptionId, {
-    endpoint: options.endpoint,
-    credentialScopes: [`${new URL(options.endpoint).origin}/.default`],
-    retryOptions: { maxRetries: options.maxRetries, retryDelayInMs: 500, maxRetryDelayInMs: 4000 },
-  });
+  const client = logicClient(credential, location.subscriptionId, options);
   const rg = location.resourceGroupName;
   const ia = location.integrationAccountName;
   const opts = () => ({ abortSignal: AbortSignal.timeout(options.timeoutMs) });

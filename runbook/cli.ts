@@ -13,7 +13,7 @@ import { PROJECT_DIR, readStackFile } from "../model/stackFile";
 import { loadProgramInputs } from "../model/inputs";
 import { InputError, Problem, formatProblem } from "../model/problems";
 import type { Role } from "../model/config";
-import { azureAccount, describeError } from "./arm";
+import { DEFAULT_ARM_ENDPOINT, azureAccount, describeError } from "./arm";
 import { OperationResult, Reporter, RunbookContext, exitCodeOf, fileAudit } from "./context";
 import { bumpSize, bumpSizing } from "../model/controlNumbers";
 import { CredentialError, runbookCredential } from "./credential";
@@ -30,7 +30,7 @@ import {
 } from "./pulumi";
 import { status } from "./status";
 
-export const DEFAULT_ARM_ENDPOINT = "https://management.azure.com";
+export { DEFAULT_ARM_ENDPOINT };
 
 interface GlobalOptions {
   primaryOutputs?: string;

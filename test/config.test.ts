@@ -48,7 +48,32 @@ describe("config", () => {
         retryInterval: "PT20S",
       },
       alertEmails: [],
+      existingNames: { resourceGroupName: undefined, integrationAccountName: undefined },
+      adopt: undefined,
       bump: { decisionMinutes: 15, safetyFactor: 2, minimum: 100 },
+    });
+  });
+
+  it("adoption: existing names, and adopt only with the subscription of the import ids", () => {
+    const names = { "b2b-dr:resourceGroupName": "rg-edi-prod", "b2b-dr:integrationAccountName": "contoso-b2b" };
+    const refused = problems({ ...base, ...names, "b2b-dr:adopt": "true" });
+    assertProblem(refused, {
+      path: "b2b-dr:adopt",
+      message: /needs the subscription/,
+      fix: /azure-native:subscriptionId/,
+    });
+    const sub = "6c1f0a4e-3b2d-4e5f-9a8b-7c6d5e4f3a2b";
+    const r = parseStackConfig({ ...base, ...names, "b2b-dr:adopt": "true", "azure-native:subscriptionId": sub }, "x");
+    assert.ok(r.ok);
+    assert.deepStrictEqual(r.config.existingNames, {
+      resourceGroupName: "rg-edi-prod",
+      integrationAccountName: "contoso-b2b",
+    });
+    assert.deepStrictEqual(r.config.adopt, { subscriptionId: sub });
+    assertProblem(problems({ ...base, "b2b-dr:integrationAccountName": "bad name!" }), {
+      path: "b2b-dr:integrationAccountName",
+      message: /./,
+      fix: /existing integration account's name/,
     });
   });
 

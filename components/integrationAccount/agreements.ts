@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as logic from "@pulumi/azure-native/logic";
 import type * as inputs from "@pulumi/azure-native/types/input";
 import { AgreementSpec, buildAgreementContent } from "../../model/catalog";
-import { ArtifactContext, artifactLogicalName, artifactOptions } from "./context";
+import { ArtifactContext, artifactImportId, artifactLogicalName, artifactOptions } from "./context";
 import type { DeclaredWorkflow } from "../businessWorkflows";
 
 export interface AgreementDependencies {
@@ -96,7 +96,7 @@ export function declareAgreements(
           metadata: agreement.metadata,
         },
         {
-          ...artifactOptions(ctx, dependsOn),
+          ...artifactOptions(ctx, dependsOn, artifactImportId(ctx, "agreements", agreement.name)),
           // A regional MDN receipt URL is a SAS URL: keep the returned content secret in state too.
           ...(agreement.mdnReceiptWorkflow === undefined ? {} : { additionalSecretOutputs: ["content"] }),
         },

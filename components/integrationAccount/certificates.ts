@@ -4,7 +4,7 @@
  */
 import * as logic from "@pulumi/azure-native/logic";
 import type { CertificateArtifact } from "../../model/catalog";
-import { ArtifactContext, artifactLogicalName, artifactOptions } from "./context";
+import { ArtifactContext, artifactImportId, artifactLogicalName, artifactOptions } from "./context";
 
 export function declareCertificates(
   ctx: ArtifactContext,
@@ -25,7 +25,7 @@ export function declareCertificates(
           key: key && { keyName: key.keyName, keyVersion: key.keyVersion, keyVault: { id: key.keyVault[ctx.role] } },
           metadata: cert.metadata,
         },
-        artifactOptions(ctx),
+        artifactOptions(ctx, [], artifactImportId(ctx, "certificates", cert.name)),
       ),
     );
   }

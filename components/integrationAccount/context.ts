@@ -12,6 +12,13 @@ export interface ArtifactContext {
   readonly integrationAccountName: pulumi.Input<string>;
   /** Resources every artifact must wait for (the integration account). */
   readonly dependsOn: readonly pulumi.Resource[];
+  /** Adoption: ARM id of the existing integration account; its artifacts are imported by name. */
+  readonly adoptedAccountId?: string;
+}
+
+/** Adoption: the ARM id to import an artifact from (`<account id>/<collection>/<name>`), else undefined. */
+export function artifactImportId(ctx: ArtifactContext, collection: string, name: string): string | undefined {
+  return ctx.adoptedAccountId === undefined ? undefined : `${ctx.adoptedAccountId}/${collection}/${name}`;
 }
 
 /** Logical name of an artifact: `<prefix>-<kind>-<catalog name>`; a public contract (see test/naming.test.ts). */
@@ -22,6 +29,7 @@ export function artifactLogicalName(ctx: ArtifactContext, kind: string, name: st
 export function artifactOptions(
   ctx: ArtifactContext,
   dependsOn: readonly pulumi.Resource[] = [],
+  importId?: string,
 ): pulumi.CustomResourceOptions {
-  return { parent: ctx.parent, dependsOn: [...ctx.dependsOn, ...dependsOn] };
+  return { parent: ctx.parent, dependsOn: [...ctx.dependsOn, ...dependsOn], ...(importId ? { import: importId } : {}) };
 }

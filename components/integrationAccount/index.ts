@@ -64,6 +64,18 @@ export interface MirroredIntegrationAccountArgs {
    * @default false
    */
   readonly nonProduction?: boolean;
+  /**
+   * Optional. Names of an existing resource group and integration account to use.
+   * @default b2b-dr's names (`naming.ts`)
+   */
+  readonly existingNames?: { readonly resourceGroupName?: string; readonly integrationAccountName?: string };
+  /**
+   * Optional. Adoption (docs/import.md): import the resource group, the account and every catalog
+   * artifact, by name, from this subscription (Pulumi's `import` option). Tags are left as they are
+   * while adopting, so the import itself changes nothing. Sessions are never imported.
+   * @default undefined (create)
+   */
+  readonly adopt?: { readonly subscriptionId: string };
 }
 
 export class MirroredIntegrationAccount extends pulumi.ComponentResource {
@@ -88,21 +100,26 @@ export class MirroredIntegrationAccount extends pulumi.ComponentResource {
     const protect = args.protect ?? true;
     const tags = siteTags(args.role, args.scope.environment, args.nonProduction ?? false);
 
+    const rgName = args.existingNames?.resourceGroupName ?? naming.resourceGroupName(args.scope);
+    const iaName = args.existingNames?.integrationAccountName ?? naming.integrationAccountName(args.scope);
+    const rgId = args.adopt && `/subscriptions/${args.adopt.subscriptionId}/resourceGroups/${rgName}`;
+    const iaId = rgId && `${rgId}/providers/Microsoft.Logic/integrationAccounts/${iaName}`;
+    const adopted = (id: string | undefined) => (id ? { import: id, ignoreChanges: ["tags"] } : {});
     this.resourceGroup = new resources.ResourceGroup(
       `${name}-rg`,
-      { resourceGroupName: naming.resourceGroupName(args.scope), location: args.scope.region, tags },
-      { parent: this, protect },
+      { resourceGroupName: rgName, location: args.scope.region, tags },
+      { parent: this, protect, ...adopted(rgId) },
     );
     this.integrationAccount = new logic.IntegrationAccount(
       `${name}-ia`,
       {
         resourceGroupName: this.resourceGroup.name,
-        integrationAccountName: naming.integrationAccountName(args.scope),
+        integrationAccountName: iaName,
         location: args.scope.region,
         sku: { name: sku },
         tags,
       },
-      { parent: this, protect },
+      { parent: this, protect, ...adopted(iaId) },
     );
     const warning = skuWarning(sku);
     if (warning !== undefined) void pulumi.log.warn(warning, this.integrationAccount);
@@ -148,6 +165,7 @@ export class MirroredIntegrationAccount extends pulumi.ComponentResource {
       resourceGroupName: this.resourceGroup.name,
       integrationAccountName: this.integrationAccount.name,
       dependsOn: [this.integrationAccount],
+      adoptedAccountId: iaId || undefined,
     };
     this.partners = declarePartners(ctx, args.catalog.partners);
     this.schemas = declareSchemas(ctx, args.catalog.schemas);

@@ -1,7 +1,7 @@
 /** Integration-account maps (XSLT 1.0/2.0/3.0, Liquid), one per catalog map, named as in the catalog. */
 import * as logic from "@pulumi/azure-native/logic";
 import type { MapArtifact } from "../../model/catalog";
-import { ArtifactContext, artifactLogicalName, artifactOptions } from "./context";
+import { ArtifactContext, artifactImportId, artifactLogicalName, artifactOptions } from "./context";
 
 export function declareMaps(
   ctx: ArtifactContext,
@@ -22,7 +22,7 @@ export function declareMaps(
           contentType: map.contentType,
           metadata: map.metadata,
         },
-        artifactOptions(ctx),
+        artifactOptions(ctx, [], artifactImportId(ctx, "maps", map.name)),
       ),
     );
   }

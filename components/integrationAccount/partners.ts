@@ -1,7 +1,7 @@
 /** Integration-account partners, one per catalog partner, named as in the catalog. */
 import * as logic from "@pulumi/azure-native/logic";
 import type { Partner } from "../../model/catalog";
-import { ArtifactContext, artifactLogicalName, artifactOptions } from "./context";
+import { ArtifactContext, artifactImportId, artifactLogicalName, artifactOptions } from "./context";
 
 export function declarePartners(
   ctx: ArtifactContext,
@@ -23,7 +23,7 @@ export function declarePartners(
           },
           metadata: partner.metadata,
         },
-        artifactOptions(ctx),
+        artifactOptions(ctx, [], artifactImportId(ctx, "partners", partner.name)),
       ),
     );
   }

@@ -1,7 +1,7 @@
 /** Integration-account XML schemas (XSD), one per catalog schema, named as in the catalog. */
 import * as logic from "@pulumi/azure-native/logic";
 import type { SchemaArtifact } from "../../model/catalog";
-import { ArtifactContext, artifactLogicalName, artifactOptions } from "./context";
+import { ArtifactContext, artifactImportId, artifactLogicalName, artifactOptions } from "./context";
 
 export function declareSchemas(
   ctx: ArtifactContext,
@@ -23,7 +23,7 @@ export function declareSchemas(
           targetNamespace: schema.targetNamespace,
           metadata: schema.metadata,
         },
-        artifactOptions(ctx),
+        artifactOptions(ctx, [], artifactImportId(ctx, "schemas", schema.name)),
       ),
     );
   }
