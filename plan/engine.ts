@@ -116,6 +116,12 @@ export interface EngineOptions {
 export interface Recording {
   readonly resources: RecordedResource[];
   readonly invokes: RecordedInvoke[];
+  /**
+   * What the engine refused (an unknown resource type or invoke, a resource without a name). The SDK
+   * swallows an error thrown by a mock, leaving the resource unregistered; the renderer fails the
+   * render when this is not empty, so nothing is silently missing from a plan.
+   */
+  readonly errors: string[];
 }
 
 /** The type token of the stack root (public in the SDK as `pulumi.runtime.rootPulumiStackTypeName`). */
@@ -167,7 +173,7 @@ export function createMocks(
   }),
   urn: (resource: DeclaredResource) => string = (r) => urnOf("project", "stack", r),
 ): { mocks: pulumi.runtime.Mocks; recording: Recording } {
-  const recording: Recording = { resources: [], invokes: [] };
+  const recording: Recording = { resources: [], invokes: [], errors: [] };
   // Secret strings this engine knows: what it hands out as secrets, and the peers' secret outputs.
   const known = new Set<string>();
   const learn = (peer: PeerOutputs) => {
@@ -176,6 +182,20 @@ export function createMocks(
       if (typeof v === "string" && v !== "") known.add(v);
     }
   };
+  const refused = (e: unknown): never => {
+    recording.errors.push(e instanceof Error ? e.message : String(e));
+    throw e;
+  };
+  const loud =
+    <A, R>(f: (args: A) => R | Promise<R>) =>
+    (args: A): R | Promise<R> => {
+      try {
+        const r = f(args);
+        return r instanceof Promise ? r.catch(refused) : r;
+      } catch (e) {
+        return refused(e);
+      }
+    };
   const mocks: pulumi.runtime.Mocks = {
     newResource(args) {
       // The stack root is the program's frame, not one of its resources.
@@ -261,7 +281,7 @@ export function createMocks(
       }
     },
   };
-  return { mocks, recording };
+  return { mocks: { newResource: loud(mocks.newResource), call: loud(mocks.call) }, recording };
 }
 
 /** The offline engine installed in this process: what it records, and how to run a program in it. */

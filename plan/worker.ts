@@ -58,6 +58,9 @@ export async function renderInProcess(job: RenderJob): Promise<StackRender> {
     const program = require(path.join(job.projectDir, "index.ts")) as () => Promise<Record<string, unknown>>;
     const exported = await engine.run(program);
     const outputs = await resolveOutputs(exported);
+    if (engine.recording.errors.length > 0) {
+      throw new Error(`The offline engine refused part of the program:\n${engine.recording.errors.join("\n")}`);
+    }
     const given = await peer;
     const read = [...engine.peerReads].sort();
     return {

@@ -127,3 +127,22 @@ describe("npm run plan", function () {
     assert.match(help.stdout, /--phase <phase>/);
   });
 });
+
+describe("offline engine refusals reach the render", function () {
+  this.timeout(120_000);
+  it("a resource the engine cannot answer fails the render instead of vanishing from the plan", async () => {
+    const { renderStack } = await import("../plan/render");
+    const render = renderStack(
+      {
+        projectDir: path.join(__dirname, "fixtures", "unknown-type"),
+        stack: "primary",
+        config: {},
+        secretKeys: [],
+        subscriptionId: "00000000-0000-0000-0000-000000000000",
+        guess: { name: "secondary", outputs: {}, secretOutputNames: [] },
+      },
+      undefined,
+    );
+    await assert.rejects(render, /no ARM id shape for resource type azure-native:example:Unknown/);
+  });
+});
