@@ -13,6 +13,9 @@ import { Replication } from "./components/replication";
 import { phaseState, replicationPlan } from "./components/switch";
 import { protocolsInUse } from "./components/catalog";
 import { replicationRpoMinutes, triggerExecutionsPerMonth } from "./components/workflows/replication";
+import { DrMonitoring } from "./components/monitoring";
+import { declaredSource, enforcePhaseAuthority, locateAuthority } from "./components/phaseAuthority";
+import { BREAK_GLASS_ENV } from "./components/phaseRule";
 
 export = async () => {
   let inputs;
@@ -28,6 +31,15 @@ export = async () => {
   const peer = new PeerStack(config.peerStack);
   // One source of truth for the phase: the secondary's config; the primary follows the secondary's output.
   const phase = config.drPhase ?? (await peer.drPhase());
+  // The safety rule: before anything is declared, the phase to deploy must be the authority's.
+  await enforcePhaseAuthority({
+    stack: pulumi.getStack(),
+    role: config.role,
+    declared: phase,
+    source: declaredSource(config.role, config.peerStack),
+    ...(await locateAuthority(config.role, { environment: config.environment, region: config.region }, peer)),
+    breakGlassReason: process.env[BREAK_GLASS_ENV],
+  });
   const state = phaseState(phase);
 
   const client = authorization.getClientConfigOutput();
@@ -72,6 +84,21 @@ export = async () => {
           // Forward workflows persist across phases: replacing one resets its trigger state.
           protect: config.protect && plan.direction === "primaryToSecondary",
         });
+  const rpoMinutes = replicationRpoMinutes(config.replication, config.replication.maxRunMinutes, protocols);
+  new DrMonitoring("monitoring", {
+    scope,
+    role: config.role,
+    resourceGroupName: site.resourceGroupName,
+    subscriptionId: client.subscriptionId,
+    primaryRegion: config.role === "secondary" ? peer.region() : undefined,
+    actionGroupId: replication?.actionGroup.id,
+    replicationWorkflows: replication?.workflowNames.map((name, i) => ({
+      name,
+      workflow: [...replication.workflows.values()][i]!,
+    })),
+    replicationEnabled: plan.enabled,
+    rpoMinutes,
+  });
   const enabledWorkflows = replication !== undefined && plan.enabled ? replication.workflowNames.length : 0;
 
   return {
@@ -96,10 +123,7 @@ export = async () => {
       workflows: { replication: replication?.workflowNames ?? [], business: site.businessWorkflowNames },
     }),
     /** Worst-case minutes the target account lags the source while this stack's replication runs. */
-    replicationRpoMinutes:
-      enabledWorkflows > 0
-        ? replicationRpoMinutes(config.replication, config.replication.maxRunMinutes, protocols)
-        : undefined,
+    replicationRpoMinutes: enabledWorkflows > 0 ? rpoMinutes : undefined,
     /** Billed trigger executions per month of this stack's enabled replication workflows (skipped polls included). */
     replicationTriggerExecutionsPerMonth: triggerExecutionsPerMonth(config.replication, enabledWorkflows),
   };

@@ -3,7 +3,7 @@
  *
  * Region-specific resources follow the Microsoft Cloud Adoption Framework abbreviations
  * (`rg-` resource group, `ia-` integration account, `logic-` Logic App workflow, `ag-` action group,
- * `alert-` metric alert). CAF has no
+ * `alert-` metric alert, `log-` Log Analytics workspace, `appi-` Application Insights). CAF has no
  * abbreviation for a `Microsoft.Web/connections` API connection; b2b-dr uses `conn-` and keeps it.
  *
  * Mirrored integration-account artifacts (partners, schemas, maps, certificates, agreements) are
@@ -24,6 +24,9 @@ export const LIMITS = {
   connection: { max: 80, pattern: /^[a-zA-Z0-9_.()-]+$/ },
   actionGroup: { max: 260, pattern: /^[a-zA-Z0-9_.()-]+$/ },
   alert: { max: 260, pattern: /^[a-zA-Z0-9_.()-]+$/ },
+  /** Log Analytics workspace: 4-63 letters, digits and '-', starting and ending alphanumeric. */
+  logWorkspace: { max: 63, pattern: /^[a-zA-Z0-9][a-zA-Z0-9-]{2,61}[a-zA-Z0-9]$/ },
+  appInsights: { max: 260, pattern: /^[a-zA-Z0-9_.()-]+$/ },
   /** Integration-account artifacts: partners, schemas, maps, certificates, agreements. */
   artifact: { max: 80, pattern: /^[a-zA-Z0-9_.()-]+$/ },
 } as const;
@@ -82,6 +85,16 @@ export function connectionName(scope: NameScope, purpose: string): string {
 /** Name of the `CanNotDelete` lock on an integration account. */
 export function lockName(scope: NameScope): string {
   return `lock-${integrationAccountName(scope)}`;
+}
+
+/** `log-b2bdr-prod-northeurope`: the Log Analytics workspace of the switch announcements (monitoring.ts). */
+export function logWorkspaceName(scope: NameScope): string {
+  return checked("logWorkspace", base("log", scope));
+}
+
+/** `appi-b2bdr-prod-northeurope`: the Application Insights resource the runbook sends switch events to. */
+export function appInsightsName(scope: NameScope): string {
+  return checked("appInsights", base("appi", scope));
 }
 
 /** `ag-b2bdr-prod-northeurope-replication` */

@@ -17,6 +17,7 @@ import { InputError, Problem } from "../components/problems";
 import type { Catalog } from "../components/catalog";
 import { PLACEHOLDER_SUBSCRIPTION, PeerOutputs } from "./engine";
 import { RenderJob, STACKS, StackName, StackRender } from "./types";
+import type { AuthorityRecord } from "../components/phaseRule";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..");
 
@@ -27,6 +28,12 @@ export interface RenderOptions {
   readonly phase?: DrPhase;
   /** Overrides `b2b-dr:catalogPath` of both stacks. */
   readonly catalog?: string;
+  /**
+   * What the phase authority (`phase.json` in the secondary's state store) holds for this render:
+   * a record, or "absent" (no blob: phase normal). Default: a record agreeing with the secondary's
+   * phase (`offlineAuthority`), since there is no Azure to read offline.
+   */
+  readonly authority?: AuthorityRecord | "absent";
   /** Told about each step of a long render. */
   readonly progress?: (message: string) => void;
   /** Told about every finished render (the benchmark's measurements). */
@@ -92,8 +99,9 @@ function engineStrings(raw: Record<string, unknown>): Record<string, string> {
 export function prepareJobs(options: RenderOptions): Record<StackName, StackJob> {
   const projectDir = options.projectDir ?? PROJECT_DIR;
   const problems: Problem[] = [];
-  const jobs: Partial<Record<StackName, StackJob>> = {};
+  const jobs: Partial<Record<StackName, Omit<StackJob, "authority">>> = {};
   const catalogs = new Map<string, Catalog | InputError>();
+  let assumedPhase: DrPhase = "normal";
   for (const stack of STACKS) {
     const stackFile = readStackFile(projectDir, stack, problems);
     if (stackFile === undefined) continue;
@@ -108,6 +116,8 @@ export function prepareJobs(options: RenderOptions): Record<StackName, StackJob>
       for (const p of e.problems) if (!problems.some((q) => isDeepStrictEqual(p, q))) problems.push(p);
       continue;
     }
+    if (raw[`${PROJECT}:role`] === "secondary")
+      assumedPhase = (raw[`${PROJECT}:drPhase`] as DrPhase | undefined) ?? "normal";
     jobs[stack] = {
       projectDir,
       stack,
@@ -120,7 +130,31 @@ export function prepareJobs(options: RenderOptions): Record<StackName, StackJob>
     };
   }
   if (problems.length > 0) throw new InputError(problems);
-  return jobs as Record<StackName, StackJob>;
+  const authority =
+    options.authority === undefined
+      ? offlineAuthority(assumedPhase)
+      : options.authority === "absent"
+        ? null
+        : options.authority;
+  return Object.fromEntries(Object.entries(jobs).map(([stack, job]) => [stack, { ...job, authority }])) as Record<
+    StackName,
+    StackJob
+  >;
+}
+
+/**
+ * The authority the offline plan assumes by default: none in phase normal (a pair that never
+ * switched), otherwise a record of the runbook's first failover agreeing with `phase`.
+ */
+export function offlineAuthority(phase: DrPhase): AuthorityRecord | null {
+  if (phase === "normal") return null;
+  return {
+    phase,
+    epoch: 1,
+    changedAt: "2026-01-01T00:00:00Z",
+    changedBy: "offline plan (assumed)",
+    operationId: phase === "failover" ? "failover-1" : "fallback-1",
+  };
 }
 
 /** A stack's job without its peer (decided by `renderPair`). */

@@ -7,6 +7,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { PeerOutputs, Recording, SECRET_MASK, installEngine } from "./engine";
 import type { RenderJob, StackRender } from "./types";
+import { StoreLocation, useAuthorityReader } from "../components/phaseAuthority";
 
 async function resolveOutputs(exported: Record<string, unknown>) {
   const masked: Record<string, unknown> = {};
@@ -59,6 +60,11 @@ export async function renderInProcess(job: RenderJob): Promise<StackRender> {
       ? new Promise((resolve) => (peerFromParent = resolve))
       : Promise.resolve(job.peer);
     const read = recordPeerReads();
+    // The phase authority comes from the job: the offline engine never calls Azure.
+    const authorityReads: StoreLocation[] = [];
+    useAuthorityReader({
+      read: async (location) => (authorityReads.push(location), job.authority ?? undefined),
+    });
     const recorder = (recording = await installEngine("b2b-dr", job.stack, {
       subscriptionId: job.subscriptionId,
       peer: async (name) => {
@@ -82,6 +88,7 @@ export async function renderInProcess(job: RenderJob): Promise<StackRender> {
       rawOutputs: outputs.raw,
       secretOutputNames: outputs.secretOutputNames,
       warnings,
+      authorityReads,
       peerRead: Object.fromEntries([...read].sort().map((k) => [k, seen[k]])),
       maxRssBytes: process.resourceUsage().maxRSS * 1024,
     };

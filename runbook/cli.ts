@@ -29,6 +29,7 @@ import {
   stackOutputsSchema,
 } from "./pulumi";
 import { status } from "./status";
+import { guard } from "./guard";
 
 export const DEFAULT_ARM_ENDPOINT = "https://management.azure.com";
 
@@ -115,6 +116,8 @@ export interface CliIo {
   readonly driver?: PulumiDriver;
   readonly confirm?: (question: string) => Promise<boolean>;
   readonly isTTY?: boolean;
+  /** Environment variables (default: process.env). */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 const defaultIo: CliIo = {
@@ -126,6 +129,7 @@ const defaultIo: CliIo = {
 export async function main(argv: readonly string[], io: CliIo = defaultIo): Promise<number> {
   let result: OperationResult | undefined;
   let usageCode: number | undefined;
+  let guardCode: number | undefined;
   const program = new Command()
     .name("npm run dr --")
     .description("The b2b-dr runbook: readiness, failover, fallback and control-number bumps of the DR pair.")
@@ -191,6 +195,30 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
     .option("--size <n>", "bump size for every agreement (default: computed per agreement)")
     .action(runWith("bump", (ctx, sub) => bump(ctx, sub.account as Role, sub.id!)));
 
+  program
+    .command("guard")
+    .description(
+      "the phase safety rule before a deployment: exit 1 when the stack's phase differs from the authority's",
+    )
+    .addOption(
+      new Option("--stack <role>", "the stack about to be deployed")
+        .choices(["primary", "secondary"])
+        .makeOptionMandatory(),
+    )
+    .action(async (sub: { stack: Role }) => {
+      const g = program.opts<GlobalOptions>();
+      const names = { primary: g.primaryStack, secondary: g.secondaryStack };
+      const cli = g.secondaryOutputs === undefined && pulumiCliAvailable();
+      guardCode = await guard(
+        { ...g, stack: sub.stack },
+        {
+          ...io,
+          credential,
+          readOutputs: cli ? () => automationDriver(path.resolve(g.project), names).outputs("secondary") : undefined,
+        },
+      );
+    });
+
   try {
     await program.parseAsync(argv, { from: "user" });
   } catch (e) {
@@ -203,6 +231,7 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
     io.stderr(`error: ${describeError(e)}`);
     return 1;
   }
+  if (guardCode !== undefined) return guardCode;
   if (usageCode !== undefined) return usageCode;
   if (result === undefined) {
     io.stderr(program.helpInformation());

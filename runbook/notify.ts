@@ -19,7 +19,7 @@ import type { DrPhase } from "../components/config";
 
 export const WEBHOOK_ENV = "B2B_DR_NOTIFY_WEBHOOK_URL";
 export const APPINSIGHTS_ENV = "B2B_DR_APPINSIGHTS_CONNECTION_STRING";
-/** Name of the Application Insights custom event the log alert rule matches. */
+/** Name of the custom event; the log alert rule of components/monitoring.ts matches it (a test checks). */
 export const SWITCH_EVENT = "b2b-dr switch";
 
 export interface SwitchEvent {
