@@ -9,6 +9,7 @@ import { loadProgramInputs } from "./components/inputs";
 import { MirroredIntegrationAccount } from "./components/integrationAccount";
 import { drManifest } from "./components/manifest";
 import { PeerStack } from "./components/peer";
+import { DrStateStore } from "./components/drStateStore";
 import { Replication } from "./components/replication";
 import { phaseState, replicationPlan } from "./components/switch";
 import { protocolsInUse } from "./components/catalog";
@@ -56,6 +57,15 @@ export = async () => {
     active: state.activeRole === config.role,
     phase,
     nonProduction: config.nonProduction,
+  });
+
+  const stateStore = new DrStateStore("state", {
+    scope,
+    role: config.role,
+    resourceGroupName: site.resourceGroupName,
+    subscriptionId: client.subscriptionId,
+    nonProduction: config.nonProduction,
+    protect: config.protect,
   });
 
   const self = { role: config.role, id: site.integrationAccountId, callbackUrl: site.callbackUrl };
@@ -112,6 +122,8 @@ export = async () => {
     drPhase: phase,
     /** The region receiving partner traffic in this phase (unknown until the peer stack has outputs). */
     activeRegion: state.activeRole === config.role ? pulumi.output(config.region) : peer.region(),
+    /** The DR state store of this region (runbook records; the phase authority in the secondary). */
+    drStateStore: stateStore.output,
     drManifest: drManifest({
       role: config.role,
       region: config.region,
@@ -121,6 +133,7 @@ export = async () => {
       integrationAccountName: site.integrationAccountName,
       catalog,
       workflows: { replication: replication?.workflowNames ?? [], business: site.businessWorkflowNames },
+      stateStore: stateStore.output,
     }),
     /** Worst-case minutes the target account lags the source while this stack's replication runs. */
     replicationRpoMinutes: enabledWorkflows > 0 ? rpoMinutes : undefined,

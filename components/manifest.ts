@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Catalog, generatedControlNumbers } from "./catalog";
 import type { ControlNumberRange } from "./catalog/agreements";
 import type { Role } from "./config";
+import type { DrStateStoreOutput } from "./drStateStore";
 
 export type ManifestProtocol = "X12" | "Edifact" | "AS2";
 
@@ -31,6 +32,8 @@ export interface DrManifest {
   readonly agreements: readonly ManifestAgreement[];
   /** Workflow names in this stack's resource group. */
   readonly workflows: { readonly replication: readonly string[]; readonly business: readonly string[] };
+  /** This region's DR state store (components/drStateStore.ts). */
+  readonly stateStore: DrStateStoreOutput;
 }
 
 /** The agreements part of the manifest: plain values, straight from the catalog. */
@@ -63,6 +66,7 @@ export interface DrManifestArgs {
     readonly replication: readonly pulumi.Input<string>[];
     readonly business: readonly pulumi.Input<string>[];
   };
+  readonly stateStore: pulumi.Input<DrStateStoreOutput>;
 }
 
 export function drManifest(args: DrManifestArgs): pulumi.Output<DrManifest> {
@@ -75,8 +79,9 @@ export function drManifest(args: DrManifestArgs): pulumi.Output<DrManifest> {
       args.integrationAccountName,
       pulumi.all([...args.workflows.replication]),
       pulumi.all([...args.workflows.business]),
+      pulumi.output(args.stateStore),
     ])
-    .apply(([subscriptionId, resourceGroupName, id, name, replication, business]) => ({
+    .apply(([subscriptionId, resourceGroupName, id, name, replication, business, stateStore]) => ({
       version: 1 as const,
       role: args.role,
       region: args.region,
@@ -85,5 +90,6 @@ export function drManifest(args: DrManifestArgs): pulumi.Output<DrManifest> {
       integrationAccount: { id, name },
       agreements,
       workflows: { replication, business },
+      stateStore,
     }));
 }

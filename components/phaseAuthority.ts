@@ -15,6 +15,7 @@ import { AUTHORITY_BLOB, AuthorityRecord, DeclaredSource, authorityRecordSchema,
 import * as authorization from "@pulumi/azure-native/authorization";
 import { PROJECT, type DrPhase, type Role } from "./config";
 import * as naming from "./naming";
+import { DR_STATE_CONTAINER } from "./drStateStore";
 import type { PeerStack } from "./peer";
 
 /** Where the DR state store is: the secondary stack's `drStateStore` output has this shape. */
@@ -141,9 +142,6 @@ export async function enforcePhaseAuthority(args: EnforceArgs): Promise<Authorit
   return record;
 }
 
-/** The container of the DR state store (components/drStateStore.ts). */
-export const STATE_CONTAINER = "b2b-dr";
-
 /** Where the declared phase of a stack comes from, for messages. */
 export function declaredSource(role: Role, peerStack: string): DeclaredSource {
   return role === "secondary"
@@ -168,7 +166,7 @@ export async function locateAuthority(
     location: {
       accountName,
       blobEndpoint: `https://${accountName}.blob.core.windows.net/`,
-      container: STATE_CONTAINER,
+      container: DR_STATE_CONTAINER,
     },
     locationComputed: true,
   };

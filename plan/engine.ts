@@ -171,6 +171,15 @@ const ARM_SHAPES: Readonly<Record<string, ArmShape>> = {
     nameInput: "resourceName",
     id: (i, s) => `${rg(i, s)}/providers/Microsoft.Insights/workbooks/${i.resourceName}`,
   },
+  "azure-native:storage:StorageAccount": {
+    nameInput: "accountName",
+    id: (i, s) => `${rg(i, s)}/providers/Microsoft.Storage/storageAccounts/${i.accountName}`,
+  },
+  "azure-native:storage:BlobContainer": {
+    nameInput: "containerName",
+    id: (i, s) =>
+      `${rg(i, s)}/providers/Microsoft.Storage/storageAccounts/${i.accountName}/blobServices/default/containers/${i.containerName}`,
+  },
   "azure-native:monitor:MetricAlert": {
     nameInput: "ruleName",
     id: (i, s) => `${rg(i, s)}/providers/Microsoft.Insights/metricAlerts/${i.ruleName}`,
