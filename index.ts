@@ -32,19 +32,20 @@ export = async () => {
   const peer = new PeerStack(config.peerStack);
   // One source of truth for the phase: the secondary's config; the primary follows the secondary's output.
   const phase = config.drPhase ?? (await peer.drPhase());
+  const clientConfig = await authorization.getClientConfig();
+  const client = { subscriptionId: pulumi.output(clientConfig.subscriptionId) };
+  const scope = { environment: config.environment, region: config.region };
   // The safety rule: before anything is declared, the phase to deploy must be the authority's.
   await enforcePhaseAuthority({
     stack: pulumi.getStack(),
     role: config.role,
     declared: phase,
     source: declaredSource(config.role, config.peerStack),
-    ...(await locateAuthority(config.role, { environment: config.environment, region: config.region }, peer)),
+    ...(await locateAuthority(config.role, scope, clientConfig.subscriptionId, peer)),
     breakGlassReason: process.env[BREAK_GLASS_ENV],
   });
   const state = phaseState(phase);
 
-  const client = authorization.getClientConfigOutput();
-  const scope = { environment: config.environment, region: config.region };
   const site = new MirroredIntegrationAccount("b2b", {
     role: config.role,
     scope,

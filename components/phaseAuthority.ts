@@ -12,7 +12,6 @@ import * as pulumi from "@pulumi/pulumi";
 import type { TokenCredential } from "@azure/core-auth";
 import type { StorageSharedKeyCredential } from "@azure/storage-blob";
 import { AUTHORITY_BLOB, AuthorityRecord, DeclaredSource, authorityRecordSchema, checkPhase } from "./phaseRule";
-import * as authorization from "@pulumi/azure-native/authorization";
 import { PROJECT, type DrPhase, type Role } from "./config";
 import * as naming from "./naming";
 import { DR_STATE_CONTAINER } from "./drStateStore";
@@ -157,10 +156,10 @@ export function declaredSource(role: Role, peerStack: string): DeclaredSource {
 export async function locateAuthority(
   role: Role,
   scope: naming.NameScope,
+  subscriptionId: string,
   peer: PeerStack,
 ): Promise<{ location: StoreLocation | undefined; locationComputed: boolean }> {
   if (role === "primary") return { location: await peer.stateStore(), locationComputed: false };
-  const { subscriptionId } = await authorization.getClientConfig();
   const accountName = naming.storageAccountName(scope, subscriptionId);
   return {
     location: {

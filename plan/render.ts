@@ -18,6 +18,8 @@ import type { Catalog } from "../components/catalog";
 import { PLACEHOLDER_SUBSCRIPTION, PeerOutputs } from "./engine";
 import { RenderJob, STACKS, StackName, StackRender } from "./types";
 import type { AuthorityRecord } from "../components/phaseRule";
+import { storageAccountName } from "../components/naming";
+import { DR_STATE_CONTAINER } from "../components/drStateStore";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..");
 
@@ -240,6 +242,17 @@ export function configGuess(job: StackJob): PeerOutputs {
   const outputs: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(job.config)) {
     if (key.startsWith(`${PROJECT}:`) && !job.secretKeys.includes(key)) outputs[key.slice(PROJECT.length + 1)] = value;
+  }
+  // The DR state store's location follows from config and subscription (the phase authority's address).
+  const environment = job.config[`${PROJECT}:environment`];
+  const region = job.config[`${PROJECT}:region`];
+  if (environment !== undefined && region !== undefined) {
+    const accountName = storageAccountName({ environment, region }, job.subscriptionId);
+    outputs.drStateStore = {
+      accountName,
+      blobEndpoint: `https://${accountName}.blob.core.windows.net/`,
+      container: DR_STATE_CONTAINER,
+    };
   }
   return { name: job.stack, outputs, secretOutputNames: [] };
 }

@@ -110,7 +110,9 @@ describe("program (offline engine, both stacks)", function () {
           ? "replication"
           : r.name.startsWith("state-")
             ? "state"
-            : "b2b";
+            : r.name.startsWith("monitoring-")
+              ? "monitoring"
+              : "b2b";
         assert.strictEqual(r.parent, component, `${r.name} is a child of its component`);
       }
       const ia = byType("azure-native:logic:IntegrationAccount")[0]!;
@@ -295,8 +297,11 @@ describe("program (offline engine, both stacks)", function () {
       for (const key of ["integrationAccountCallbackUrl", "integrationAccountId"]) {
         assert.ok(key in pair.secondary.peerRead, `the secondary reads the primary's ${key} (${phase})`);
       }
-      // The standby reads the active region from the other stack.
-      assert.strictEqual("region" in pair.secondary.peerRead, phase === "normal", phase);
+      // The standby reads the active region from the other stack; the secondary always reads the
+      // primary's region (its Service Health alert watches it).
+      assert.ok("region" in pair.secondary.peerRead, phase);
+      assert.strictEqual("region" in pair.primary.peerRead, phase !== "normal", phase);
+      assert.ok("drStateStore" in pair.primary.peerRead, "the primary reads where the phase authority is");
       assert.ok("drPhase" in pair.primary.peerRead, "the primary reads the phase from the secondary");
     }
   });
