@@ -169,6 +169,8 @@ export class RenderError extends Error {
     readonly userError: boolean,
     /** Resources the failed render had registered (0 when input was refused up front). */
     readonly registered = 0,
+    /** Types of the resources it had registered, in order (a StackReference is a read, not a change). */
+    readonly registeredTypes: readonly string[] = [],
   ) {
     super(message);
     this.name = "RenderError";
@@ -176,7 +178,8 @@ export class RenderError extends Error {
 }
 
 type WorkerReply =
-  { ok: true; result: StackRender } | { ok: false; error: string; userError: boolean; registered: number };
+  | { ok: true; result: StackRender }
+  | { ok: false; error: string; userError: boolean; registered: number; registeredTypes: string[] };
 
 /**
  * Renders one stack in a fresh child process. With `peer` a promise, the stack's StackReference waits
@@ -197,7 +200,7 @@ export function renderStack(job: StackJob, peer?: PeerOutputs | Promise<PeerOutp
     child.once("message", (m: WorkerReply) => {
       settled = true;
       if (m.ok) resolve(m.result);
-      else reject(new RenderError(`stack ${job.stack}: ${m.error}`, m.userError, m.registered));
+      else reject(new RenderError(`stack ${job.stack}: ${m.error}`, m.userError, m.registered, m.registeredTypes));
     });
     child.once("exit", (code) => {
       if (!settled)

@@ -121,6 +121,7 @@ if (require.main === module) {
             error: errorMessage(e),
             userError: e instanceof pulumi.RunError,
             registered: recording?.resources.length ?? 0,
+            registeredTypes: recording?.resources.map((r) => r.type) ?? [],
           },
           () => process.exit(0),
         ),
