@@ -17,7 +17,9 @@ import type { Role } from "../components/config";
 import { azureAccount, describeError } from "./arm";
 import { OperationResult, Reporter, RunbookContext, exitCodeOf, fileAudit } from "./context";
 import { bumpSize, bumpSizing } from "./controlNumbers";
-import { MarkerError } from "./marker";
+import { RecordError } from "./record";
+import { CallPool } from "./pool";
+import { blobJsonStore, stateStoreContainer } from "./stateStore";
 import { bump, failover, fallback } from "./operations";
 import {
   PulumiDriver,
@@ -49,6 +51,8 @@ interface GlobalOptions {
   primary: boolean;
   waitTimeout: string;
   pollInterval: string;
+  deadline: string;
+  batchSize: string;
 }
 
 class UsageError extends Error {}
@@ -154,6 +158,12 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
     .option("--no-primary", "failover: make no call at all to the primary region")
     .option("--wait-timeout <seconds>", "fallback: how long to wait for the primary to catch up", "1200")
     .option("--poll-interval <seconds>", "fallback: time between catch-up checks", "30")
+    .option(
+      "--deadline <seconds>",
+      "overall deadline of the command: throttled calls are retried (after their Retry-After) until then",
+      "3600",
+    )
+    .option("--batch-size <n>", "control-number sessions per batch (two run-record writes per batch)", "250")
     .addHelpText(
       "after",
       "\nExit status: 0 done (or only pulumi commands left, printed); 1 not ready / a step failed (rerun resumes);\n2 invalid command or input (no Azure call made); 3 not confirmed (nothing changed).",
@@ -177,7 +187,13 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
 
   program
     .command("status")
-    .description("readiness: artifact parity, control-number lag, workflow states, phase (exit 1 when not ready)")
+    .description(
+      "readiness: artifact parity, replication runs, workflow states, phase (exit 1 when not ready); --deep: every session",
+    )
+    .option(
+      "--deep",
+      "also compare every generated control-number session and count received ones (slow on big accounts)",
+    )
     .action(runWith("status", (ctx) => status(ctx)));
   program
     .command("failover")
@@ -224,7 +240,7 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
   } catch (e) {
     const code = (e as { exitCode?: number }).exitCode;
     if (code !== undefined) return code === 0 ? 0 : 2;
-    if (e instanceof MarkerError) {
+    if (e instanceof RecordError) {
       io.stderr(`error: ${e.message}`);
       return 1;
     }
@@ -255,6 +271,9 @@ async function execute(
   const timeoutMs = seconds(g.timeout, "--timeout");
   const waitTimeoutMs = seconds(g.waitTimeout, "--wait-timeout");
   const pollIntervalMs = seconds(g.pollInterval, "--poll-interval");
+  const deadlineMs = seconds(g.deadline, "--deadline");
+  if (!/^[1-9]\d*$/.test(g.batchSize) || Number(g.batchSize) > 5000)
+    throw new UsageError(`--batch-size ${JSON.stringify(g.batchSize)} is not a whole number from 1 to 5000`);
   let endpoint: URL;
   try {
     endpoint = new URL(g.armEndpoint);
@@ -285,6 +304,12 @@ async function execute(
   if (stackFile === undefined) throw new InputError(problems);
   const inputs = loadProgramInputs(stackFile.raw, stackFile.file, projectDir);
   const sizing = bumpSizing(inputs.config);
+  const defaultBump = sub.size !== undefined ? Number(sub.size) : sizing.minimum;
+  const missingSessions = new Map(
+    inputs.catalog.agreements
+      .filter((a) => a.protocol !== "AS2")
+      .map((a) => [a.name, a.missingControlNumbers ?? "create"] as const),
+  );
   const bumpSizes = new Map(
     inputs.catalog.agreements
       .filter((a) => a.protocol !== "AS2")
@@ -318,6 +343,16 @@ async function execute(
     progress: (t) => io.stderr(t),
   };
   const cred = await credential();
+  const now = () => new Date();
+  const pool = new CallPool({
+    deadline: now().getTime() + deadlineMs,
+    maxRetries: 3,
+    now: () => now().getTime(),
+    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+  });
+  // The primary may hang: its calls get one retry and their own short time box.
+  const primaryPool = new CallPool({ ...pool.options, maxRetries: 1 });
+  const store = (role: Role) => blobJsonStore(stateStoreContainer(outputs[role].drStateStore, cred), { timeoutMs });
   const account = (role: Role) =>
     azureAccount(
       role,
@@ -330,10 +365,9 @@ async function execute(
       {
         endpoint: endpoint.toString().replace(/\/$/, ""),
         timeoutMs: role === "primary" ? primaryTimeoutMs : timeoutMs,
-        maxRetries: role === "primary" ? 1 : 3,
+        pool: role === "primary" ? primaryPool : pool,
       },
     );
-  const now = () => new Date();
   const ctx: RunbookContext = {
     command: name,
     accounts: { primary: account("primary"), secondary: account("secondary") },
@@ -341,12 +375,23 @@ async function execute(
     names,
     driver,
     bumpSizes,
+    defaultBump,
+    missingSessions,
+    stores: { primary: store("primary"), secondary: store("secondary") },
+    pool,
     audit: fileAudit(g.auditLog, now),
     out,
     now,
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     confirm: g.yes ? async () => true : (io.confirm ?? askOnTerminal),
-    options: { dryRun: Boolean(g.dryRun), skipPrimary: !g.primary, waitTimeoutMs, pollIntervalMs },
+    options: {
+      dryRun: Boolean(g.dryRun),
+      skipPrimary: !g.primary,
+      waitTimeoutMs,
+      pollIntervalMs,
+      batchSize: Number(g.batchSize),
+      deep: Boolean(sub.deep),
+    },
     reloadOutputs: driver.available ? outputsFromPulumi : undefined,
   };
   return op(ctx, sub);

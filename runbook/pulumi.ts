@@ -13,6 +13,8 @@ export interface PulumiDriver {
   outputs(stack: Role): Promise<Record<string, unknown>>;
   /** Sets `b2b-dr:drPhase` in the secondary stack's config (the one source of truth). */
   setPhase(phase: DrPhase): Promise<void>;
+  /** Sets (a value) or removes (undefined) `b2b-dr:<key>` in a stack's config. */
+  setConfig(stack: Role, key: string, value: string | undefined): Promise<void>;
   /** `pulumi up` of one stack; each output line goes to `onOutput`. */
   up(stack: Role, onOutput: (line: string) => void): Promise<void>;
 }
@@ -23,8 +25,21 @@ export interface StackNames {
 }
 
 /** The commands a person runs for a step the runbook cannot run itself. */
-export function pulumiCommands(names: StackNames, step: { setPhase?: DrPhase; up: readonly Role[] }): string[] {
+export function pulumiCommands(
+  names: StackNames,
+  step: {
+    config?: readonly (readonly [Role, string, string | undefined])[];
+    setPhase?: DrPhase;
+    up: readonly Role[];
+  },
+): string[] {
   const out: string[] = [];
+  for (const [stack, key, value] of step.config ?? [])
+    out.push(
+      value === undefined
+        ? `pulumi config rm ${PROJECT}:${key} --stack ${names[stack]}`
+        : `pulumi config set ${PROJECT}:${key} ${value} --stack ${names[stack]}`,
+    );
   if (step.setPhase !== undefined)
     out.push(`pulumi config set ${PROJECT}:drPhase ${step.setPhase} --stack ${names.secondary}`);
   for (const stack of step.up) out.push(`pulumi up --stack ${names[stack]}`);
@@ -43,6 +58,7 @@ export const manualDriver: PulumiDriver = {
   outputs: () =>
     Promise.reject(new Error("the Pulumi CLI is not installed: pass --primary-outputs and --secondary-outputs")),
   setPhase: () => Promise.reject(new Error("the Pulumi CLI is not installed")),
+  setConfig: () => Promise.reject(new Error("the Pulumi CLI is not installed")),
   up: () => Promise.reject(new Error("the Pulumi CLI is not installed")),
 };
 
@@ -61,6 +77,11 @@ export function automationDriver(workDir: string, names: StackNames): PulumiDriv
     async setPhase(phase) {
       await (await select("secondary")).setConfig(`${PROJECT}:drPhase`, { value: phase });
     },
+    async setConfig(stack, key, value) {
+      const s = await select(stack);
+      if (value === undefined) await s.removeConfig(`${PROJECT}:${key}`);
+      else await s.setConfig(`${PROJECT}:${key}`, { value });
+    },
     async up(stack, onOutput) {
       await (await select(stack)).up({ onOutput: (text) => text.split("\n").filter(Boolean).forEach(onOutput) });
     },
@@ -74,6 +95,8 @@ export const stackOutputsSchema = z.object({
   drPhase: z.enum(DR_PHASES),
   activeRegion: z.string().optional(),
   replicationRpoMinutes: z.number().optional(),
+  /** The region's DR state store (components/drStateStore.ts). */
+  drStateStore: z.object({ accountName: z.string(), blobEndpoint: z.string(), container: z.string() }),
   drManifest: z.object({
     version: z.literal(1),
     role: z.enum(["primary", "secondary"]),

@@ -43,6 +43,8 @@ export interface JsonStore {
   read<T>(name: string): Promise<StoredDocument<T> | undefined>;
   /** Writes `value` as JSON under the condition; returns the new ETag. */
   write(name: string, value: unknown, condition: WriteCondition): Promise<string>;
+  /** Names of the documents that start with `prefix`. */
+  list(prefix: string): Promise<string[]>;
 }
 
 function statusOf(e: unknown): number | undefined {
@@ -77,6 +79,11 @@ export function blobJsonStore(container: ContainerClient, options: { timeoutMs?:
       }
       if (etag === undefined) throw new Error(`${container.url}/${name}: the storage service returned no ETag.`);
       return { value, etag };
+    },
+    async list(prefix) {
+      const names: string[] = [];
+      for await (const blob of container.listBlobsFlat({ prefix, abortSignal: signal() })) names.push(blob.name);
+      return names;
     },
     async write(name, value, condition) {
       const body = JSON.stringify(value);

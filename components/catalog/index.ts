@@ -393,6 +393,7 @@ function checkAgreements(
       overrides,
       metadata: a.metadata,
       peakMessagesPerMinute: a.traffic?.peakMessagesPerMinute,
+      ...(a.traffic?.missingControlNumbers ? { missingControlNumbers: a.traffic.missingControlNumbers } : {}),
       mdnReceiptWorkflow: a.mdnReceiptWorkflow,
     };
     const overridePath = (direction: "receive" | "send", settingsPath: string) => {
