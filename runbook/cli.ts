@@ -32,6 +32,8 @@ import {
 } from "./pulumi";
 import { status } from "./status";
 import { guard } from "./guard";
+import { notifierFromEnv, withAnnouncements } from "./notify";
+import { latestEpoch } from "./record";
 
 export const DEFAULT_ARM_ENDPOINT = "https://management.azure.com";
 
@@ -198,11 +200,11 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
   program
     .command("failover")
     .description("make the secondary region active: disable the primary, bump the secondary, switch the phase")
-    .action(runWith("failover", (ctx) => failover(ctx)));
+    .action(runWith("failover", (ctx) => announced("failover", ctx, failover, io.env)));
   program
     .command("fallback")
     .description("make the primary region active again: reverse replication, catch up, bump the primary, switch back")
-    .action(runWith("fallback", (ctx) => fallback(ctx)));
+    .action(runWith("fallback", (ctx) => announced("fallback", ctx, fallback, io.env)));
   program
     .command("bump")
     .description("bump one account's generated control numbers, once per --id")
@@ -395,6 +397,26 @@ async function execute(
     reloadOutputs: driver.available ? outputsFromPulumi : undefined,
   };
   return op(ctx, sub);
+}
+
+/** A switch command with its announcements (runbook/notify.ts); bad notification settings are input errors. */
+async function announced(
+  command: "failover" | "fallback",
+  ctx: RunbookContext,
+  op: (ctx: RunbookContext) => Promise<OperationResult>,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<OperationResult> {
+  let notifier;
+  try {
+    notifier = notifierFromEnv(env);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  return withAnnouncements(command, ctx, notifier, op, async () => {
+    const latest = await latestEpoch(ctx.stores.secondary);
+    if (command === "fallback") return latest.epoch;
+    return latest.epoch > 0 && !latest.fallbackCompleted ? latest.epoch : latest.epoch + 1;
+  });
 }
 
 if (require.main === module) {

@@ -16,6 +16,7 @@ import { expectedSessions, ExpectedSession } from "./generated";
 import { RecordHandle, latestEpoch, operationId } from "./record";
 import { ConcurrentWriteError } from "./stateStore";
 import { Run, gate, pulumiStep, setWorkflows } from "./steps";
+import { authorityStep } from "./authority";
 
 /**
  * The generated sessions of every X12/EDIFACT agreement in `account`. Agreements the catalog does not
@@ -90,7 +91,7 @@ export async function failover(ctx: RunbookContext): Promise<OperationResult> {
         `${catalog.filter((a) => a.protocol !== "AS2").length} in the catalog, plus any other found in the account), ` +
         `each by its agreement's bump (${sizes.join(", ") || "-"}; ${ctx.defaultBump} for agreements not in the catalog), ` +
         `each computed from a read made after replication is off.`,
-      "Set b2b-dr:drPhase = failover and run pulumi up on the secondary stack.",
+      "Record phase failover in the phase authority (phase.json), set b2b-dr:drPhase = failover and run pulumi up on the secondary stack.",
     ],
   );
   if (stop) {
@@ -150,6 +151,8 @@ export async function failover(ctx: RunbookContext): Promise<OperationResult> {
   await handle.save();
 
   run.step("Phase and deployment");
+  const authorityStop = await authorityStep(run, { phase: "failover", epoch, operationId: handle.opId });
+  if (authorityStop) return authorityStop;
   if (!(await pulumiStep(run, { setPhase: "failover", up: ["secondary"] }))) return run.result("waiting-for-pulumi");
   handle.record.status = "completed";
   await handle.save();

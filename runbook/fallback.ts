@@ -20,6 +20,7 @@ import { accountSessions } from "./failover";
 import { RecordHandle, latestEpoch, operationId, readRecord } from "./record";
 import { ConcurrentWriteError } from "./stateStore";
 import { Run, gate, pulumiStep, setWorkflows } from "./steps";
+import { authorityStep } from "./authority";
 
 /** Config key of the reverse workflows' `startSyncTime` (components/config.ts). */
 export const START_SYNC_TIME_KEY = "replicationStartSyncTime";
@@ -97,12 +98,12 @@ export async function fallback(ctx: RunbookContext): Promise<OperationResult> {
     `Fallback ${epoch}: make ${ctx.outputs.primary.drManifest.region} the active region again.`,
     [
       phase === "failover"
-        ? `Set ${START_SYNC_TIME_KEY} = ${since} (the failover's start) on the primary stack and b2b-dr:drPhase = failback; pulumi up the secondary, then the primary (reverse replication secondary -> primary).`
+        ? `Set ${START_SYNC_TIME_KEY} = ${since} (the failover's start) on the primary stack; record phase failback in the phase authority; b2b-dr:drPhase = failback; pulumi up the secondary, then the primary (reverse replication secondary -> primary).`
         : "Phase is failback: reverse replication is deployed.",
       `Stop accepting in the secondary: disable ${ctx.outputs.secondary.drManifest.workflows.business.join(", ") || "(no business workflows)"}.`,
       `Wait until the primary has caught up: control-number sessions changed since ${since}, and a run of every reverse workflow (AS2 MIC values too) after the stop (at most ${Math.round(ctx.options.waitTimeoutMs / 1000)} s).`,
       "Bump the primary's generated control numbers to max(primary, secondary) + bump, each from a read made then.",
-      `Remove ${START_SYNC_TIME_KEY}; set b2b-dr:drPhase = normal; pulumi up the primary and the secondary; verify primary -> secondary replication.`,
+      `Remove ${START_SYNC_TIME_KEY}; set b2b-dr:drPhase = normal; record phase normal in the phase authority; disable reverse replication; pulumi up the secondary, then the primary; verify primary -> secondary replication.`,
     ],
   );
   if (stop) return stop;
@@ -115,6 +116,8 @@ export async function fallback(ctx: RunbookContext): Promise<OperationResult> {
 
   if (phase === "failover") {
     run.step("Reverse replication from the failover's start");
+    const authorityStop = await authorityStep(run, { phase: "failback", epoch, operationId: handle.opId });
+    if (authorityStop) return authorityStop;
     if (
       !(await pulumiStep(run, {
         config: [["primary", START_SYNC_TIME_KEY, since]],
@@ -178,11 +181,17 @@ export async function fallback(ctx: RunbookContext): Promise<OperationResult> {
   await handle.save();
 
   run.step("Switch back");
+  const switchStop = await authorityStep(run, { phase: "normal", epoch, operationId: handle.opId });
+  if (switchStop) return switchStop;
+  // The primary deploys the secondary's deployed phase, which the phase authority must confirm: the
+  // secondary goes first. Reverse replication is disabled before, so both directions are never on.
+  const reverseOff = await setWorkflows(run, primary, ctx.outputs.primary.drManifest.workflows.replication, false);
+  if (reverseOff.length > 0) return run.fail(`could not disable reverse replication: ${reverseOff.join("; ")}`);
   if (
     !(await pulumiStep(run, {
       config: [["primary", START_SYNC_TIME_KEY, undefined]],
       setPhase: "normal",
-      up: ["primary", "secondary"],
+      up: ["secondary", "primary"],
     }))
   )
     return run.result("waiting-for-pulumi");

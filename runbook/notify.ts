@@ -168,3 +168,114 @@ export function notifierFromEnv(
     },
   };
 }
+
+/** What the announcement wrapper needs from a runbook context. */
+interface AnnounceContext {
+  readonly confirm: (question: string) => Promise<boolean>;
+  readonly bumpSizes: ReadonlyMap<string, number>;
+  readonly outputs: Readonly<Record<"primary" | "secondary", { readonly drManifest: { readonly region: string } }>>;
+  readonly out: { line(text: string): void };
+}
+
+interface AnnouncedResult {
+  readonly status: string;
+  readonly phase: DrPhase;
+  readonly errors: readonly string[];
+  readonly warnings: readonly string[];
+  readonly details: Record<string, unknown>;
+}
+
+/** The bump summary of a result's details (runbook/steps.ts `report`), or the plan before the bump. */
+export function bumpSummary(details: Record<string, unknown>, sizes: ReadonlyMap<string, number>): string {
+  if (typeof details.bumped === "number") {
+    const created = Array.isArray(details.created) ? details.created.length : 0;
+    const skipped = Array.isArray(details.skipped) ? details.skipped.length : 0;
+    return `${details.bumped} sessions bumped (${created} created), ${String(details.alreadyBumped ?? 0)} already bumped, ${skipped} skipped`;
+  }
+  const values = [...sizes.values()];
+  if (values.length === 0) return "no X12/EDIFACT agreement to bump";
+  return `to bump: ${values.length} X12/EDIFACT agreements, bumps ${Math.min(...values)}-${Math.max(...values)}`;
+}
+
+/**
+ * Runs `failover` or `fallback` with announcements: "started" once the operator confirmed (never on a
+ * dry run or a refusal), then "completed" (also for a resumed run that completes), "failed", or
+ * "completed" with a note when only `pulumi` commands are left for a person. Every notification
+ * warning is added to the result's warnings and printed; the switch never fails because of one.
+ */
+export async function withAnnouncements<C extends AnnounceContext, R extends AnnouncedResult>(
+  command: "failover" | "fallback",
+  ctx: C,
+  notifier: Notifier,
+  op: (ctx: C) => Promise<R>,
+  /** The epoch the command works on, read when it starts (the runbook's records). */
+  epochOf: () => Promise<number>,
+): Promise<R> {
+  if (notifier.receivers.length === 0) return op(ctx);
+  const regions =
+    command === "failover"
+      ? { from: ctx.outputs.primary.drManifest.region, to: ctx.outputs.secondary.drManifest.region }
+      : { from: ctx.outputs.secondary.drManifest.region, to: ctx.outputs.primary.drManifest.region };
+  const warnings: string[] = [];
+  const send = async (e: SwitchEvent) => {
+    for (const w of await notifier.notify(e)) {
+      warnings.push(w);
+      ctx.out.line(`  warning: ${w}`);
+    }
+  };
+  let started = false;
+  let epoch = 0;
+  const confirm = async (question: string) => {
+    const yes = await ctx.confirm(question);
+    if (yes && !started) {
+      started = true;
+      epoch = await epochOf().catch(() => 0);
+      await send({
+        command,
+        stage: "started",
+        epoch,
+        phase: command === "failover" ? "normal" : "failover",
+        regions,
+        bumps: bumpSummary({}, ctx.bumpSizes),
+      });
+    }
+    return yes;
+  };
+  let result: R;
+  try {
+    result = await op({ ...ctx, confirm });
+  } catch (e) {
+    if (started)
+      await send({
+        command,
+        stage: "failed",
+        epoch,
+        phase: command === "failover" ? "normal" : "failover",
+        regions,
+        bumps: "unknown (the command stopped with an error)",
+        errors: [e instanceof Error ? e.message.split("\n")[0]! : String(e)],
+      });
+    throw e;
+  }
+  epoch = typeof result.details.epoch === "number" ? result.details.epoch : epoch;
+  const stage =
+    result.status === "done" || result.status === "waiting-for-pulumi"
+      ? "completed"
+      : result.status === "failed" && started
+        ? "failed"
+        : undefined;
+  if (stage !== undefined && (started || result.status === "done")) {
+    await send({
+      command,
+      stage,
+      epoch,
+      phase: result.phase,
+      regions,
+      bumps:
+        bumpSummary(result.details, ctx.bumpSizes) +
+        (result.status === "waiting-for-pulumi" ? "; waiting for the printed pulumi commands, then a rerun" : ""),
+      errors: result.errors,
+    });
+  }
+  return warnings.length === 0 ? result : { ...result, warnings: [...result.warnings, ...warnings] };
+}
