@@ -128,3 +128,52 @@ export async function authorityStep(run: Run, next: PhaseWrite): Promise<Operati
     );
   }
 }
+
+/** One phase as each place holds it, for `dr status`. */
+export interface PhaseAgreement {
+  readonly authority: AuthorityRecord | undefined;
+  readonly authorityPhase: DrPhase;
+  readonly secondaryDeployed: DrPhase;
+  readonly primaryDeployed: DrPhase;
+  /** `b2b-dr:drPhase` in the repository's Pulumi.secondary.yaml (undefined: not known here). */
+  readonly repository: DrPhase | undefined;
+  readonly agree: boolean;
+  /** One line per place that differs from the authority, with the fix. */
+  readonly differences: readonly string[];
+}
+
+/**
+ * The authority's phase next to each stack's deployed `drPhase` output and the file in git; they
+ * agree when all equal the authority's. Throws when the authority cannot be read.
+ */
+export async function phaseAgreement(
+  store: JsonStore,
+  deployed: { readonly primary: DrPhase; readonly secondary: DrPhase },
+  repository: DrPhase | undefined,
+  names: { readonly primary: string; readonly secondary: string },
+): Promise<PhaseAgreement> {
+  const { record } = await readAuthority(store);
+  const authority = authorityPhase(record);
+  const differences: string[] = [];
+  if (repository !== undefined && repository !== authority)
+    differences.push(
+      `Pulumi.secondary.yaml says b2b-dr:drPhase: ${repository}; fix: commit drPhase: ${authority} (deploys are refused until then)`,
+    );
+  if (deployed.secondary !== authority)
+    differences.push(
+      `stack ${names.secondary} is deployed in ${deployed.secondary}; fix: run the runbook command that is in progress again, or pulumi up --stack ${names.secondary}`,
+    );
+  if (deployed.primary !== authority)
+    differences.push(
+      `stack ${names.primary} is deployed in ${deployed.primary}; fix: pulumi up --stack ${names.primary} once its region answers`,
+    );
+  return {
+    authority: record,
+    authorityPhase: authority,
+    secondaryDeployed: deployed.secondary,
+    primaryDeployed: deployed.primary,
+    repository,
+    agree: differences.length === 0,
+    differences,
+  };
+}

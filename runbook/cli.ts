@@ -380,6 +380,7 @@ async function execute(
     defaultBump,
     missingSessions,
     stores: { primary: store("primary"), secondary: store("secondary") },
+    repositoryPhase: inputs.config.drPhase,
     pool,
     audit: fileAudit(g.auditLog, now),
     out,

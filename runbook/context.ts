@@ -60,6 +60,8 @@ export interface RunbookContext {
   readonly defaultBump: number;
   /** Per catalog agreement: what to do with a missing generated session (default `create`). */
   readonly missingSessions: ReadonlyMap<string, MissingSessionPolicy>;
+  /** `b2b-dr:drPhase` in the repository's Pulumi.secondary.yaml (`--project`), shown by `status`. */
+  readonly repositoryPhase?: DrPhase;
   /** Each region's DR state store (runbook records: `runs/<operation-id>.json`). */
   readonly stores: Readonly<Record<Role, JsonStore>>;
   /** The call pool of both accounts (its statistics are reported). */

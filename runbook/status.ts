@@ -6,6 +6,7 @@
 import type { Role } from "../components/config";
 import { ARTIFACT_KINDS, AccountApi, Session, describeError } from "./arm";
 import type { OperationResult, RunbookContext } from "./context";
+import { phaseAgreement } from "./authority";
 import { parseGeneratedSession, parseReceivedSession, readControlNumber, ticksOf } from "./controlNumbers";
 import { latestEpoch } from "./record";
 import { expectedSessions } from "./generated";
@@ -260,6 +261,28 @@ export async function status(ctx: RunbookContext): Promise<OperationResult> {
     );
   } else checks.push({ name: "runbook record", ok: false, detail: `state store unreadable (${record.error})` });
 
+  // The phase authority next to each stack's deployed phase and the file in git.
+  const phases = await attempt(() =>
+    phaseAgreement(
+      ctx.stores.secondary,
+      { primary: ctx.outputs.primary.drPhase, secondary: ctx.outputs.secondary.drPhase },
+      ctx.repositoryPhase,
+      ctx.names,
+    ),
+  );
+  if (phases.ok) {
+    const p = phases.value;
+    out.line(
+      `Phase authority: ${p.authorityPhase}${p.authority ? ` (epoch ${p.authority.epoch}, ${p.authority.operationId}, ${p.authority.changedAt}, ${p.authority.changedBy})` : " (no phase.json)"}; ` +
+        `deployed: secondary ${p.secondaryDeployed}, primary ${p.primaryDeployed}; Pulumi.secondary.yaml: ${p.repository ?? "(not read)"}`,
+    );
+    checks.push({
+      name: "phase agreement",
+      ok: p.agree,
+      detail: p.agree ? `all ${p.authorityPhase}` : p.differences.join("; "),
+    });
+  } else checks.push({ name: "phase agreement", ok: false, detail: `phase authority unreadable (${phases.error})` });
+
   out.line("Checks:");
   for (const c of checks) out.line(`  [${c.ok ? "ok" : "NOT READY"}] ${c.name}: ${c.detail}`);
   const ready = checks.every((c) => c.ok);
@@ -271,6 +294,6 @@ export async function status(ctx: RunbookContext): Promise<OperationResult> {
     commands: [],
     warnings: [],
     errors: checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`),
-    details: { ready, checks, controlNumbers: rows },
+    details: { ready, checks, controlNumbers: rows, phases: phases.ok ? phases.value : undefined },
   };
 }

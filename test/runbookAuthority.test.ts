@@ -8,7 +8,7 @@ import * as http from "http";
 import type { AddressInfo } from "net";
 import { AuthorityUnreadableError, StoreLocation, azureAuthorityReader } from "../components/phaseAuthority";
 import { AUTHORITY_BLOB } from "../components/phaseRule";
-import { authorityStep, readAuthority, recordPhase } from "../runbook/authority";
+import { authorityStep, phaseAgreement, readAuthority, recordPhase } from "../runbook/authority";
 import type { AuditEntry, OperationResult, RunbookContext } from "../runbook/context";
 import { WEBHOOK_ENV, notifierFromEnv, withAnnouncements } from "../runbook/notify";
 import { ConcurrentWriteError, JsonStore, blobJsonStore, stateStoreContainer } from "../runbook/stateStore";
@@ -132,6 +132,51 @@ describe("phase authority written by the runbook (Azurite)", function () {
     });
     assert.strictEqual(refused?.status, "failed");
     assert.match(refused!.errors[0]!, /cannot move it to normal/);
+  });
+});
+
+describe("dr status: the authority next to the deployed phases and the file in git (Azurite)", function () {
+  this.timeout(60_000);
+  let azurite: Azurite;
+  let store: JsonStore;
+  const names = { primary: "org/b2b-dr/primary", secondary: "org/b2b-dr/secondary" };
+  before(async () => {
+    azurite = await startAzurite();
+    const container = stateStoreContainer(
+      { blobEndpoint: azurite.blobEndpoint, container: "b2b-dr" },
+      azurite.credential,
+    );
+    await container.create();
+    store = blobJsonStore(container, { timeoutMs: 10_000 });
+  });
+  after(async () => azurite?.stop());
+
+  it("disagrees (status exits 1) when the file in git or a deployed stack differs from the authority, naming each with its fix", async () => {
+    const none = await phaseAgreement(store, { primary: "normal", secondary: "normal" }, "normal", names);
+    assert.deepStrictEqual([none.agree, none.authorityPhase, none.authority], [true, "normal", undefined]);
+    await recordPhase(
+      {
+        store,
+        command: "failover",
+        now: () => new Date("2026-11-29T10:00:00Z"),
+        audit: () => undefined,
+        changedBy: "ops",
+      },
+      { phase: "failover", epoch: 1, operationId: "failover-1" },
+    );
+    const stale = await phaseAgreement(store, { primary: "normal", secondary: "failover" }, "normal", names);
+    assert.strictEqual(stale.agree, false);
+    assert.deepStrictEqual(stale.differences.length, 2);
+    assert.match(
+      stale.differences[0]!,
+      /Pulumi\.secondary\.yaml says b2b-dr:drPhase: normal; fix: commit drPhase: failover/,
+    );
+    assert.match(
+      stale.differences[1]!,
+      /stack org\/b2b-dr\/primary is deployed in normal; fix: pulumi up --stack org\/b2b-dr\/primary/,
+    );
+    const agreed = await phaseAgreement(store, { primary: "failover", secondary: "failover" }, "failover", names);
+    assert.deepStrictEqual([agreed.agree, agreed.differences], [true, []]);
   });
 });
 
