@@ -152,7 +152,7 @@ export function azureAccount(
         content: a.content as unknown as Record<string, unknown> | undefined,
       })),
     latestRuns: async (name, top) => {
-      const it = client.workflowRuns.list(rg, name, { ...opts(), top }).byPage({ maxPageSize: top });
+      const it = client.workflowRuns.list(rg, name, { ...opts(), top }).byPage();
       const first = await read(() => it.next());
       return first.done
         ? []

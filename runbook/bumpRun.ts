@@ -31,6 +31,8 @@ export interface BumpOutcome {
   readonly total: number;
   bumped: number;
   alreadyDone: number;
+  /** Acknowledgement sessions that do not exist and are not generated (nothing to do). */
+  notApplicable: number;
   readonly created: string[];
   readonly skipped: string[];
   readonly problems: SessionProblem[];
@@ -86,6 +88,7 @@ export async function bumpSessions(
     total: sessions.length,
     bumped: 0,
     alreadyDone: 0,
+    notApplicable: 0,
     created: [],
     skipped: [],
     problems: [],
@@ -152,6 +155,10 @@ export async function bumpSessions(
       let base: ControlNumberValue | undefined =
         r.value === undefined ? r.peer : r.peer === undefined ? r.value : newerValue(r.value, r.peer, s.range.rollover);
       let created = false;
+      if (base === undefined && s.optional) {
+        outcome.notApplicable++;
+        continue;
+      }
       if (base === undefined) {
         if ((ctx.missingSessions.get(s.agreement) ?? "create") === "skip") {
           outcome.skipped.push(s.name);
@@ -234,10 +241,15 @@ export async function bumpSessions(
     if (failed.length > 0) handle.record.batches.push({ status: "pending", bumps: failed });
     await handle.save();
     ctx.out.progress(
-      `${account.location.integrationAccountName}: ${outcome.bumped + outcome.alreadyDone}/${sessions.length} control-number sessions done (batch ${k + 1}/${batches.length})`,
+      `${account.location.integrationAccountName}: ${outcome.bumped + outcome.alreadyDone + outcome.notApplicable}/${sessions.length} control-number sessions done (batch ${k + 1}/${batches.length})`,
     );
   }
-  for (const name of outcome.created)
+  const createdShown = outcome.created.length > 20 ? outcome.created.slice(0, 20) : outcome.created;
+  if (outcome.created.length > 20)
+    outcome.warnings.push(
+      `${outcome.created.length} generated sessions did not exist in ${account.location.integrationAccountName} and were created at lower bound + bump; the first 20 follow.`,
+    );
+  for (const name of createdShown)
     outcome.warnings.push(
       `${name} did not exist in ${account.location.integrationAccountName} (its first numbers never replicated, or it was never used): ` +
         `created at its lower bound + the bump, so no number the other region may have sent is reused. ` +

@@ -20,6 +20,7 @@ import { bumpSize, bumpSizing } from "./controlNumbers";
 import { RecordError } from "./record";
 import { CallPool } from "./pool";
 import { blobJsonStore, stateStoreContainer } from "./stateStore";
+import { StorageSharedKeyCredential } from "@azure/storage-blob";
 import { bump, failover, fallback } from "./operations";
 import {
   PulumiDriver,
@@ -354,7 +355,16 @@ async function execute(
   });
   // The primary may hang: its calls get one retry and their own short time box.
   const primaryPool = new CallPool({ ...pool.options, maxRetries: 1 });
-  const store = (role: Role) => blobJsonStore(stateStoreContainer(outputs[role].drStateStore, cred), { timeoutMs });
+  // B2BDR_STATE_STORE_SHARED_KEY (`<account>:<key>`) is for the storage emulator (Azurite) only: the
+  // stacks' accounts have shared-key access off, so in Azure only Entra ID (the credential) works.
+  const sharedKey = process.env.B2BDR_STATE_STORE_SHARED_KEY;
+  const colon = sharedKey?.indexOf(":") ?? -1;
+  const storeCredential =
+    sharedKey === undefined || colon < 1
+      ? cred
+      : new StorageSharedKeyCredential(sharedKey.slice(0, colon), sharedKey.slice(colon + 1));
+  const store = (role: Role) =>
+    blobJsonStore(stateStoreContainer(outputs[role].drStateStore, storeCredential), { timeoutMs });
   const account = (role: Role) =>
     azureAccount(
       role,

@@ -71,6 +71,16 @@ export async function failover(ctx: RunbookContext): Promise<OperationResult> {
     ctx.out.line(`Failover ${epoch}: control numbers were bumped and the phase is failover. Recorded as complete.`);
     return run.result("done");
   }
+  if (handle.record.status === "bumped") {
+    // Only the Pulumi step is left: no session is read or written again.
+    ctx.out.line(`Failover ${epoch}: the control numbers are already bumped; the phase is still ${phase}.`);
+    run.step("Phase and deployment");
+    if (!(await pulumiStep(run, { setPhase: "failover", up: ["secondary"] }))) return run.result("waiting-for-pulumi");
+    handle.record.status = "completed";
+    await handle.save();
+    ctx.out.line(`Failover ${epoch} complete.`);
+    return run.result("done");
+  }
 
   const primaryWorkflows = [
     ...ctx.outputs.primary.drManifest.workflows.business,

@@ -4,9 +4,11 @@
  * - `{agreement}-ICN`, `-GCN`, `-TSCN`: the numbers this side SENDS, from the send agreement's
  *   `protocolSettings.envelopeSettings` (interchange/group/transactionSet bounds and rollover);
  * - `{agreement}-ICN-ACK`, `-GCN-ACK`, `-TSCN-ACK`: the acknowledgements this side generates when it
- *   RECEIVES, so only when the receive agreement asks for one (`needTechnicalAcknowledgement`,
- *   `needFunctionalAcknowledgement` or, X12, `needImplementationAcknowledgement`), and all from the
- *   receive agreement's `acknowledgementSettings` (acknowledgementControlNumber bounds and rollover).
+ *   RECEIVES, all from the receive agreement's `acknowledgementSettings` (acknowledgementControlNumber
+ *   bounds and rollover). They are read for every agreement and bumped when they exist; a missing one
+ *   is created only when the receive agreement asks for acknowledgements now
+ *   (`needTechnicalAcknowledgement`, `needFunctionalAcknowledgement` or, X12,
+ *   `needImplementationAcknowledgement`).
  * Names: `"{agreement}-{ICN|GCN|TSCN}{-ACK}"` as in the Azure PowerShell LogicApp module's constants
  * (https://github.com/Azure/azure-powershell/tree/main/src/LogicApp); names are case-insensitive.
  * Fields: https://learn.microsoft.com/rest/api/logic/integration-account-agreements/create-or-update
@@ -23,6 +25,11 @@ export interface ExpectedSession {
   readonly ack: boolean;
   /** Undefined when the agreement's settings do not give the bounds (the session is then refused). */
   readonly range: ControlNumberRange | undefined;
+  /**
+   * An acknowledgement session of an agreement whose receive side generates no acknowledgement now:
+   * bumped when it exists (acknowledgements may have been on before), never created.
+   */
+  readonly optional: boolean;
 }
 
 type Settings = Record<string, Record<string, unknown> | undefined>;
@@ -63,22 +70,22 @@ export function expectedSessions(name: string, content: Record<string, unknown> 
     kind,
     ack: false,
     range: range(envelope, kind),
+    optional: false,
   }));
   const generatesAcks =
     acks?.needTechnicalAcknowledgement === true ||
     acks?.needFunctionalAcknowledgement === true ||
     acks?.needImplementationAcknowledgement === true;
-  if (generatesAcks) {
-    for (const suffix of ["ICN", "GCN", "TSCN"]) {
-      out.push({
-        name: `${name}-${suffix}-ACK`,
-        agreement: name,
-        protocol,
-        kind: "acknowledgement",
-        ack: true,
-        range: range(acks, "acknowledgement"),
-      });
-    }
+  for (const suffix of ["ICN", "GCN", "TSCN"]) {
+    out.push({
+      name: `${name}-${suffix}-ACK`,
+      agreement: name,
+      protocol,
+      kind: "acknowledgement",
+      ack: true,
+      range: range(acks, "acknowledgement"),
+      optional: !generatesAcks,
+    });
   }
   return out;
 }

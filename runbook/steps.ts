@@ -53,7 +53,7 @@ export class Run {
   report(outcome: BumpOutcome): void {
     const o = outcome;
     this.ctx.out.line(
-      `  ${o.total} sessions: ${o.bumped} bumped (${o.created.length} created), ${o.alreadyDone} already bumped, ${o.skipped.length} skipped, ${o.problems.length} not bumped`,
+      `  ${o.total} sessions: ${o.bumped} bumped (${o.created.length} created), ${o.alreadyDone} already bumped, ${o.skipped.length} skipped, ${o.notApplicable} acknowledgement sessions not in use, ${o.problems.length} not bumped`,
     );
     this.details.bumped = o.bumped;
     this.details.alreadyBumped = o.alreadyDone;

@@ -47,6 +47,7 @@ describe("control-number arithmetic", () => {
     assert.deepStrictEqual(parseGeneratedSession(`${X12}-Icn-ACK`, names)?.kind, "acknowledgement");
     assert.strictEqual(parseGeneratedSession(`X12-ICN-${X12}-000000042`, names), undefined);
     assert.deepStrictEqual(parseReceivedSession(`X12-ICN-${X12}-000000042`, names), { agreement: X12 });
+    assert.deepStrictEqual(parseReceivedSession(`${X12}-ICN-X12-000000042`, names), { agreement: X12 });
     assert.strictEqual(parseGeneratedSession("Other-Agreement-ICN", names), undefined);
   });
 

@@ -10,7 +10,7 @@ import {
 } from "../runbook/stateStore";
 
 describe("runbook state store (Azurite)", function () {
-  this.timeout(60000);
+  this.timeout(300_000);
   let azurite: Azurite;
   let store: JsonStore;
 

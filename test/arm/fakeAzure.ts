@@ -117,6 +117,8 @@ export class FakeAzure {
   failSessionPutsAfter: number | undefined;
   /** Replicate along the enabled replication workflows before answering each request. */
   autoReplicate = false;
+  /** Called before each HTTPS request is answered (after throttling): traffic racing the runbook. */
+  onRequest: (() => void) | undefined;
   /** What the partner saw: every generated control number sent, per `${agreement}-${kind}`. */
   readonly issued = new Map<string, number[]>();
   private clock = Date.parse("2026-11-26T08:00:00Z");
@@ -538,6 +540,7 @@ export class FakeAzure {
             );
           }
         }
+        this.onRequest?.();
         if (this.autoReplicate) this.replicate();
         let body: unknown;
         try {

@@ -59,8 +59,8 @@ export async function startAzurite(options: { timeoutMs?: number } = {}): Promis
     let output = "";
     const timer = setTimeout(() => {
       child.kill();
-      reject(new Error(`Azurite did not start within ${options.timeoutMs ?? 30000} ms:\n${output}`));
-    }, options.timeoutMs ?? 30000);
+      reject(new Error(`Azurite did not start within ${options.timeoutMs ?? 120_000} ms:\n${output}`));
+    }, options.timeoutMs ?? 120_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const m = /listens on http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
