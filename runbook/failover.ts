@@ -75,6 +75,8 @@ export async function failover(ctx: RunbookContext): Promise<OperationResult> {
     // Only the Pulumi step is left: no session is read or written again.
     ctx.out.line(`Failover ${epoch}: the control numbers are already bumped; the phase is still ${phase}.`);
     run.step("Phase and deployment");
+    const resumeStop = await authorityStep(run, { phase: "failover", epoch, operationId: handle.opId });
+    if (resumeStop) return resumeStop;
     if (!(await pulumiStep(run, { setPhase: "failover", up: ["secondary"] }))) return run.result("waiting-for-pulumi");
     handle.record.status = "completed";
     await handle.save();
