@@ -3,7 +3,7 @@
  * implementation with the Azure SDK for JavaScript (`@azure/arm-logic`). Each `AccountApi` is bound
  * to one integration account (and the workflows of its resource group).
  */
-import { LogicManagementClient } from "@azure/arm-logic";
+import { LogicManagementClient, getContinuationToken } from "@azure/arm-logic";
 import type { TokenCredential } from "@azure/core-auth";
 import type { Role } from "../components/config";
 import type { CallPool } from "./pool";
@@ -83,24 +83,29 @@ export function azureAccount(
   });
   const read = <T>(f: () => Promise<T>) => options.pool.run("read", f);
   const write = <T>(f: () => Promise<T>) => options.pool.run("write", f);
-  /** A paged list, each page one call through the pool with its own time box. */
+  /**
+   * A paged list, each page one call through the pool with its own time box. Each attempt starts a
+   * fresh iterator at the page's continuation token (nextLink), so a retried page is read again rather
+   * than lost.
+   */
   const pages = async <T>(
-    list: (o: { abortSignal: AbortSignal }) => { byPage(): AsyncIterableIterator<T[]> },
+    list: (o: { abortSignal: AbortSignal }) => {
+      byPage(settings?: { continuationToken?: string }): AsyncIterableIterator<T[]>;
+    },
   ): Promise<T[]> => {
-    const controller = new AbortController();
-    const it = list({ abortSignal: controller.signal }).byPage();
     const out: T[] = [];
+    let token: string | undefined;
     for (;;) {
-      const next = await read(async () => {
-        const timer = setTimeout(() => controller.abort(), options.timeoutMs);
-        try {
-          return await it.next();
-        } finally {
-          clearTimeout(timer);
-        }
+      const page = await read(async () => {
+        const r = await list({ abortSignal: AbortSignal.timeout(options.timeoutMs) })
+          .byPage(token === undefined ? undefined : { continuationToken: token })
+          .next();
+        return r.done ? undefined : r.value;
       });
-      if (next.done) return out;
-      out.push(...next.value);
+      if (page === undefined) return out;
+      out.push(...page);
+      token = getContinuationToken(page);
+      if (token === undefined) return out;
     }
   };
   const rg = location.resourceGroupName;

@@ -41,7 +41,11 @@ async function catchUp(ctx: RunbookContext, since: string, stoppedAt: Date): Pro
     secondary.listSessionsChangedSince(since),
     primary.listSessionsChangedSince(since),
   ]);
-  const mine = new Map(p.map((x) => [x.name.toLowerCase(), x]));
+  const mine = new Map<string, { name: string; content: unknown } | undefined>(p.map((x) => [x.name.toLowerCase(), x]));
+  // A session the primary has not changed since then: read it by name (only these, usually few).
+  const unchanged = s.filter((x) => !mine.has(x.name.toLowerCase()));
+  const read = await Promise.all(unchanged.map((x) => primary.getSession(x.name)));
+  unchanged.forEach((x, i) => mine.set(x.name.toLowerCase(), read[i]));
   const behind: string[] = [];
   for (const session of s) {
     const peer = mine.get(session.name.toLowerCase());

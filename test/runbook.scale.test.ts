@@ -126,7 +126,9 @@ class Site {
   }
 
   sessionPuts(): string[] {
-    return this.fake.requests.filter((r) => r.method === "PUT" && /\/sessions\//i.test(r.path)).map((r) => r.path);
+    return this.fake.requests
+      .filter((r) => r.method === "PUT" && !r.throttled && /\/sessions\//i.test(r.path))
+      .map((r) => r.path);
   }
 
   async record(opId: string): Promise<RunRecord> {

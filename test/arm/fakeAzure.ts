@@ -107,6 +107,8 @@ export interface RequestRecord {
   readonly method: string;
   readonly path: string;
   readonly role: Role | undefined;
+  /** Answered 429 (throttled): the request changed nothing. */
+  throttled?: boolean;
 }
 
 export class FakeAzure {
@@ -492,7 +494,8 @@ export class FakeAzure {
       const url = new URL(req.url ?? "/", "https://127.0.0.1");
       const rg = /\/resourceGroups\/([^/]+)/i.exec(url.pathname)?.[1]?.toLowerCase();
       const role = Object.values(this.accounts).find((a) => a.resourceGroupName.toLowerCase() === rg)?.role;
-      this.requests.push({ method: req.method ?? "", path: url.pathname, role });
+      const record: RequestRecord = { method: req.method ?? "", path: url.pathname, role };
+      this.requests.push(record);
       const chunks: Buffer[] = [];
       req.on("data", (c: Buffer) => chunks.push(c));
       req.on("end", () => {
@@ -526,6 +529,7 @@ export class FakeAzure {
             const retryAfter = Math.max(1, Math.ceil(waitMs / 1000));
             const sentAt = arrived + delay;
             this.throttled.push({ kind, sentAt, retryAfterMs: retryAfter * 1000 });
+            record.throttled = true;
             waitUntil[kind] = Math.max(waitUntil[kind], sentAt + retryAfter * 1000);
             answeredAt[kind] = Math.max(answeredAt[kind], sentAt);
             return send(
