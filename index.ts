@@ -10,15 +10,19 @@ import { MirroredIntegrationAccount } from "./components/integrationAccount";
 import { KeyVaultAccess } from "./components/keyVaultAccess";
 import { drManifest } from "./components/manifest";
 import { PeerStack } from "./components/peer";
+import { DrStateStore } from "./components/drStateStore";
 import { Replication } from "./components/replication";
 import { phaseState, replicationPlan } from "./model/phase";
 import { protocolsInUse } from "./model/catalog";
 import { replicationRpoMinutes, triggerExecutionsPerMonth } from "./model/workflows/replication";
+import { DrMonitoring } from "./components/monitoring";
+import { declaredSource, enforcePhaseAuthority, locateAuthority } from "./components/phaseAuthority";
+import { BREAK_GLASS_ENV } from "./components/phaseRule";
 
 export = async () => {
   // Placeholders of the sample catalog are warnings offline (the plan's engine reports the all-zero
   // subscription) and errors when deploying into a real subscription, before anything is registered.
-  const client = await authorization.getClientConfig();
+  const clientConfig = await authorization.getClientConfig();
   let inputs;
   try {
     inputs = loadProgramInputs(
@@ -31,7 +35,7 @@ export = async () => {
         project: pulumi.getProject(),
       },
       {
-        placeholders: isPlaceholderSubscription(client.subscriptionId) ? "warn" : "refuse",
+        placeholders: isPlaceholderSubscription(clientConfig.subscriptionId) ? "warn" : "refuse",
       },
     );
   } catch (e) {
@@ -44,9 +48,19 @@ export = async () => {
   const peer = new PeerStack(config.peerStack);
   // One source of truth for the phase: the secondary's config; the primary follows the secondary's output.
   const phase = config.drPhase ?? (await peer.drPhase());
+  const client = { subscriptionId: pulumi.output(clientConfig.subscriptionId) };
+  const scope = { environment: config.environment, region: config.region };
+  // The safety rule: before anything is declared, the phase to deploy must be the authority's.
+  await enforcePhaseAuthority({
+    stack: pulumi.getStack(),
+    role: config.role,
+    declared: phase,
+    source: declaredSource(config.role, config.peerStack),
+    ...(await locateAuthority(config.role, scope, clientConfig.subscriptionId, peer)),
+    breakGlassReason: process.env[BREAK_GLASS_ENV],
+  });
   const state = phaseState(phase);
 
-  const scope = { environment: config.environment, region: config.region };
   const site = new MirroredIntegrationAccount("b2b", {
     role: config.role,
     scope,
@@ -70,6 +84,14 @@ export = async () => {
       servicePrincipalId: config.keyVaultAccess.servicePrincipalId,
     });
   }
+  const stateStore = new DrStateStore("state", {
+    scope,
+    role: config.role,
+    resourceGroupName: site.resourceGroupName,
+    subscriptionId: client.subscriptionId,
+    nonProduction: config.nonProduction,
+    protect: config.protect,
+  });
 
   const self = { role: config.role, id: site.integrationAccountId, callbackUrl: site.callbackUrl };
   const plan = replicationPlan(config.role, state);
@@ -97,6 +119,21 @@ export = async () => {
           // Forward workflows persist across phases: replacing one resets its trigger state.
           protect: config.protect && plan.direction === "primaryToSecondary",
         });
+  const rpoMinutes = replicationRpoMinutes(config.replication, config.replication.maxRunMinutes, protocols);
+  new DrMonitoring("monitoring", {
+    scope,
+    role: config.role,
+    resourceGroupName: site.resourceGroupName,
+    subscriptionId: client.subscriptionId,
+    primaryRegion: config.role === "secondary" ? peer.region() : undefined,
+    actionGroupId: replication?.actionGroup.id,
+    replicationWorkflows: replication?.workflowNames.map((name, i) => ({
+      name,
+      workflow: [...replication.workflows.values()][i]!,
+    })),
+    replicationEnabled: plan.enabled,
+    rpoMinutes,
+  });
   const enabledWorkflows = replication !== undefined && plan.enabled ? replication.workflowNames.length : 0;
 
   return {
@@ -110,6 +147,8 @@ export = async () => {
     drPhase: phase,
     /** The region receiving partner traffic in this phase (unknown until the peer stack has outputs). */
     activeRegion: state.activeRole === config.role ? pulumi.output(config.region) : peer.region(),
+    /** The DR state store of this region (runbook records; the phase authority in the secondary). */
+    drStateStore: stateStore.output,
     drManifest: drManifest({
       role: config.role,
       region: config.region,
@@ -119,12 +158,10 @@ export = async () => {
       integrationAccountName: site.integrationAccountName,
       catalog,
       workflows: { replication: replication?.workflowNames ?? [], business: site.businessWorkflowNames },
+      stateStore: stateStore.output,
     }),
     /** Worst-case minutes the target account lags the source while this stack's replication runs. */
-    replicationRpoMinutes:
-      enabledWorkflows > 0
-        ? replicationRpoMinutes(config.replication, config.replication.maxRunMinutes, protocols)
-        : undefined,
+    replicationRpoMinutes: enabledWorkflows > 0 ? rpoMinutes : undefined,
     /** Billed trigger executions per month of this stack's enabled replication workflows (skipped polls included). */
     replicationTriggerExecutionsPerMonth: triggerExecutionsPerMonth(config.replication, enabledWorkflows),
   };

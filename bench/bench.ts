@@ -313,4 +313,6 @@ async function main(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
-if (require.main === module) runMain(main);
+// `npm run bench -- runbook`: the runbook benchmark (bench/runbook.ts).
+if (require.main === module)
+  runMain((argv) => (argv[0] === "runbook" ? import("./runbook").then((m) => m.main(argv.slice(1))) : main(argv)));

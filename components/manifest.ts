@@ -8,6 +8,7 @@ import type { Role } from "../model/config";
 import { DrManifest, manifestAgreements } from "../model/manifest";
 
 export type { DrManifest };
+import type { DrStateStoreOutput } from "./drStateStore";
 
 export interface DrManifestArgs {
   readonly role: Role;
@@ -21,6 +22,7 @@ export interface DrManifestArgs {
     readonly replication: readonly pulumi.Input<string>[];
     readonly business: readonly pulumi.Input<string>[];
   };
+  readonly stateStore: pulumi.Input<DrStateStoreOutput>;
 }
 
 export function drManifest(args: DrManifestArgs): pulumi.Output<DrManifest> {
@@ -33,8 +35,9 @@ export function drManifest(args: DrManifestArgs): pulumi.Output<DrManifest> {
       args.integrationAccountName,
       pulumi.all([...args.workflows.replication]),
       pulumi.all([...args.workflows.business]),
+      pulumi.output(args.stateStore),
     ])
-    .apply(([subscriptionId, resourceGroupName, id, name, replication, business]) => ({
+    .apply(([subscriptionId, resourceGroupName, id, name, replication, business, stateStore]) => ({
       version: 1 as const,
       role: args.role,
       region: args.region,
@@ -43,5 +46,6 @@ export function drManifest(args: DrManifestArgs): pulumi.Output<DrManifest> {
       integrationAccount: { id, name },
       agreements,
       workflows: { replication, business },
+      stateStore,
     }));
 }

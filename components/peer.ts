@@ -9,6 +9,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { DR_PHASES, DrPhase, Role } from "../model/config";
 import type { AccountRef } from "./replication";
+import type { StoreLocation } from "./phaseAuthority";
 
 export class PeerStack {
   readonly ref: pulumi.StackReference;
@@ -27,6 +28,27 @@ export class PeerStack {
       `Stack ${this.name} publishes drPhase = ${JSON.stringify(value)}, which is not one of ${DR_PHASES.join(", ")}. ` +
         `Fix b2b-dr:drPhase in that stack's config and run pulumi up there first.`,
     );
+  }
+
+  /**
+   * Where the secondary's DR state store (the phase authority) is, from its `drStateStore` output;
+   * undefined before the secondary has published one.
+   */
+  async stateStore(): Promise<StoreLocation | undefined> {
+    const details = await this.ref.getOutputDetails("drStateStore");
+    const value = (details.value ?? details.secretValue) as Partial<StoreLocation> | undefined;
+    if (value === undefined) return undefined;
+    if (
+      typeof value.blobEndpoint !== "string" ||
+      typeof value.container !== "string" ||
+      typeof value.accountName !== "string"
+    ) {
+      throw new pulumi.RunError(
+        `Stack ${this.name} publishes drStateStore = ${JSON.stringify(value)}, not { accountName, blobEndpoint, container }. ` +
+          "Fix: run pulumi up on that stack with this version of b2b-dr first.",
+      );
+    }
+    return { accountName: value.accountName, blobEndpoint: value.blobEndpoint, container: value.container };
   }
 
   /** The peer's region output, or undefined before the peer's first `up`. */

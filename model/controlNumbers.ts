@@ -42,11 +42,15 @@ export function parseGeneratedSession(name: string, agreements: readonly string[
   return { name, agreement, kind: ack ? "acknowledgement" : KIND_BY_SUFFIX[m[2]!.toUpperCase()]!, ack };
 }
 
-/** A received-number session `{X12|Edifact}-ICN-{agreement}-{value}` (one per received interchange). */
+/**
+ * A received-number session (one per received interchange): `{agreement}-ICN-{X12|Edifact}-{value}`,
+ * the Azure PowerShell constant `"{0}-ICN-{1}-{2}"`; the older reading `{X12|Edifact}-ICN-{agreement}-{value}`
+ * is accepted too.
+ */
 export function parseReceivedSession(name: string, agreements: readonly string[]): { agreement: string } | undefined {
-  const m = /^(X12|Edifact)-ICN-(.+)-([^-]+)$/i.exec(name);
+  const m = /^(.+)-ICN-(X12|Edifact)-([^-]+)$/i.exec(name) ?? /^(?:X12|Edifact)-ICN-(.+)-([^-]+)$/i.exec(name);
   if (!m) return undefined;
-  const agreement = agreements.find((a) => a.toLowerCase() === m[2]!.toLowerCase());
+  const agreement = agreements.find((a) => a.toLowerCase() === m[1]!.toLowerCase());
   return agreement === undefined ? undefined : { agreement };
 }
 

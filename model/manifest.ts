@@ -29,6 +29,8 @@ export const drManifestSchema = z.strictObject({
   agreements: z.array(manifestAgreementSchema),
   /** Workflow names in this stack's resource group. */
   workflows: z.strictObject({ replication: z.array(z.string()), business: z.array(z.string()) }),
+  /** This region's DR state store (the runbook's records; in the secondary, the phase authority). */
+  stateStore: z.strictObject({ accountName: z.string(), blobEndpoint: z.string(), container: z.string() }),
 });
 
 /** The stack outputs the runbook reads: the shape of `pulumi stack output --json` and of the plan's outputs.json. */

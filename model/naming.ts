@@ -3,7 +3,7 @@
  *
  * Region-specific resources follow the Microsoft Cloud Adoption Framework abbreviations
  * (`rg-` resource group, `ia-` integration account, `logic-` Logic App workflow, `ag-` action group,
- * `alert-` metric alert). CAF has no
+ * `alert-` metric alert, `log-` Log Analytics workspace, `appi-` Application Insights). CAF has no
  * abbreviation for a `Microsoft.Web/connections` API connection; b2b-dr uses `conn-` and keeps it.
  *
  * Mirrored integration-account artifacts (partners, schemas, maps, certificates, agreements) are
@@ -12,6 +12,7 @@
  *
  * Pattern: `<prefix>-<workload>-<environment>-<region>[-<purpose>]`, lower case.
  */
+import { createHash } from "crypto";
 
 /**
  * Name prefix of the runbook's own marker session in each integration account. Agreement names may
@@ -30,6 +31,11 @@ export const LIMITS = {
   connection: { max: 80, pattern: /^[a-zA-Z0-9_.()-]+$/ },
   actionGroup: { max: 260, pattern: /^[a-zA-Z0-9_.()-]+$/ },
   alert: { max: 260, pattern: /^[a-zA-Z0-9_.()-]+$/ },
+  /** Log Analytics workspace: 4-63 letters, digits and '-', starting and ending alphanumeric. */
+  logWorkspace: { max: 63, pattern: /^[a-zA-Z0-9][a-zA-Z0-9-]{2,61}[a-zA-Z0-9]$/ },
+  appInsights: { max: 260, pattern: /^[a-zA-Z0-9_.()-]+$/ },
+  /** Lower-case letters and digits only, unique across Azure. */
+  storageAccount: { max: 24, pattern: /^[a-z0-9]{3,24}$/ },
   /**
    * Integration-account artifacts: partners, schemas, maps, certificates, agreements. Microsoft's
    * "Naming rules and restrictions for Azure resources", Microsoft.Logic
@@ -56,6 +62,7 @@ export function nameProblem(kind: NameKind, name: string): string | undefined {
   if (name.length === 0) return "is empty";
   if (name.length > limit.max) return `is ${name.length} characters long; Azure allows at most ${limit.max}`;
   if (!limit.pattern.test(name)) {
+    if (kind === "storageAccount") return "must be 3-24 lower-case letters and digits";
     // Only the trailing period(s) are wrong when the name passes with them replaced by a letter.
     if (name.endsWith(".") && limit.pattern.test(`${name.replace(/\.+$/, "")}a`)) {
       return "ends with a period, which Azure refuses";
@@ -102,6 +109,16 @@ export function lockName(scope: NameScope): string {
   return `lock-${integrationAccountName(scope)}`;
 }
 
+/** `log-b2bdr-prod-northeurope`: the Log Analytics workspace of the switch announcements (monitoring.ts). */
+export function logWorkspaceName(scope: NameScope): string {
+  return checked("logWorkspace", base("log", scope));
+}
+
+/** `appi-b2bdr-prod-northeurope`: the Application Insights resource the runbook sends switch events to. */
+export function appInsightsName(scope: NameScope): string {
+  return checked("appInsights", base("appi", scope));
+}
+
 /** `ag-b2bdr-prod-northeurope-replication` */
 export function actionGroupName(scope: NameScope, purpose: string): string {
   return checked("actionGroup", `${base("ag", scope)}-${purpose.toLowerCase()}`);
@@ -115,4 +132,29 @@ export function actionGroupShortName(purpose: string): string {
 /** `alert-b2bdr-prod-northeurope-x12-replication-runs-failed` */
 export function alertName(scope: NameScope, purpose: string): string {
   return checked("alert", `${base("alert", scope)}-${purpose.toLowerCase()}`);
+}
+
+/**
+ * `stb2bdrprod1a2b3c4d5e6f7g`: the storage account of the DR state store (components/drStateStore.ts).
+ *
+ * Storage account names are 3–24 lower-case letters and digits and unique across all of Azure
+ * (https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftstorage),
+ * so the readable `<prefix>-…-<region>` pattern does not fit. The name is `st` + workload + up to four
+ * letters/digits of the environment + a 13-character hash of subscription, environment and region:
+ * deterministic (the same stack always gets the same name; nothing random in the inputs, no state
+ * needed), different per region and environment, and unique across Azure with high probability
+ * because the subscription id is. This is the same idea as ARM's `uniqueString(subscription().id, …)`.
+ * A collision with another tenant's account fails the deployment with `StorageAccountAlreadyTaken`.
+ */
+export function storageAccountName(scope: NameScope, subscriptionId: string): string {
+  const env = scope.environment
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, "")
+    .slice(0, 4);
+  const digest = createHash("sha256")
+    .update(`${subscriptionId.toLowerCase()}/${scope.environment.toLowerCase()}/${scope.region.toLowerCase()}`)
+    .digest();
+  // 13 base-36 characters from the first 8 bytes (64 bits) of the digest.
+  const hash = digest.readBigUInt64BE(0).toString(36).padStart(13, "0").slice(-13);
+  return checked("storageAccount", `st${WORKLOAD}${env}${hash}`);
 }

@@ -59,6 +59,35 @@ export const ARM_SHAPES: Readonly<Record<string, ArmShape>> = {
     nameInput: "actionGroupName",
     id: (i, s) => `${rg(i, s)}/providers/Microsoft.Insights/actionGroups/${i.actionGroupName}`,
   },
+  "azure-native:monitor:ActivityLogAlert": {
+    nameInput: "activityLogAlertName",
+    id: (i, s) => `${rg(i, s)}/providers/Microsoft.Insights/activityLogAlerts/${i.activityLogAlertName}`,
+  },
+  "azure-native:operationalinsights:Workspace": {
+    nameInput: "workspaceName",
+    id: (i, s) => `${rg(i, s)}/providers/Microsoft.OperationalInsights/workspaces/${i.workspaceName}`,
+  },
+  "azure-native:applicationinsights:Component": {
+    nameInput: "resourceName",
+    id: (i, s) => `${rg(i, s)}/providers/Microsoft.Insights/components/${i.resourceName}`,
+  },
+  "azure-native:monitor:ScheduledQueryRule": {
+    nameInput: "ruleName",
+    id: (i, s) => `${rg(i, s)}/providers/Microsoft.Insights/scheduledQueryRules/${i.ruleName}`,
+  },
+  "azure-native:applicationinsights:Workbook": {
+    nameInput: "resourceName",
+    id: (i, s) => `${rg(i, s)}/providers/Microsoft.Insights/workbooks/${i.resourceName}`,
+  },
+  "azure-native:storage:StorageAccount": {
+    nameInput: "accountName",
+    id: (i, s) => `${rg(i, s)}/providers/Microsoft.Storage/storageAccounts/${i.accountName}`,
+  },
+  "azure-native:storage:BlobContainer": {
+    nameInput: "containerName",
+    id: (i, s) =>
+      `${rg(i, s)}/providers/Microsoft.Storage/storageAccounts/${i.accountName}/blobServices/default/containers/${i.containerName}`,
+  },
   "azure-native:monitor:MetricAlert": {
     nameInput: "ruleName",
     id: (i, s) => `${rg(i, s)}/providers/Microsoft.Insights/metricAlerts/${i.ruleName}`,

@@ -18,6 +18,8 @@ import { forkWorker, firstReply } from "../tools/workers";
 import type { PeerOutputs } from "./engine";
 import { PLACEHOLDER_SUBSCRIPTION, armId, mockCallbackUrl } from "./ids";
 import { RenderJob, STACKS, StackName, StackRender } from "./types";
+import type { AuthorityRecord } from "../components/phaseRule";
+import { DR_STATE_CONTAINER } from "../components/drStateStore";
 
 export interface RenderOptions {
   /** Project directory holding Pulumi.yaml, the stack files and index.ts. Default: this project. */
@@ -26,6 +28,12 @@ export interface RenderOptions {
   readonly phase?: DrPhase;
   /** Overrides `b2b-dr:catalogPath` of both stacks. */
   readonly catalog?: string;
+  /**
+   * What the phase authority (`phase.json` in the secondary's state store) holds for this render:
+   * a record, or "absent" (no blob: phase normal). Default: a record agreeing with the secondary's
+   * phase (`offlineAuthority`), since there is no Azure to read offline.
+   */
+  readonly authority?: AuthorityRecord | "absent";
   /** Told about each step of a long render. */
   readonly progress?: (message: string) => void;
   /** Told about every finished render (the benchmark's measurements). */
@@ -41,8 +49,9 @@ export interface RenderOptions {
 export function prepareJobs(options: RenderOptions): Record<StackName, StackJob> {
   const projectDir = options.projectDir ?? PROJECT_DIR;
   const problems: Problem[] = [];
-  const jobs: Partial<Record<StackName, StackJob>> = {};
+  const jobs: Partial<Record<StackName, Omit<StackJob, "authority">>> = {};
   const catalogs = new Map<string, Catalog | InputError>();
+  let assumedPhase: DrPhase = "normal";
   for (const stack of STACKS) {
     const stackFile = readStackFile(projectDir, stack, problems);
     if (stackFile === undefined) continue;
@@ -58,6 +67,7 @@ export function prepareJobs(options: RenderOptions): Record<StackName, StackJob>
       for (const p of e.problems) if (!problems.some((q) => isDeepStrictEqual(p, q))) problems.push(p);
       continue;
     }
+    if (config.role === "secondary") assumedPhase = config.drPhase ?? "normal";
     const subscriptionId =
       typeof raw["azure-native:subscriptionId"] === "string"
         ? raw["azure-native:subscriptionId"]
@@ -72,7 +82,31 @@ export function prepareJobs(options: RenderOptions): Record<StackName, StackJob>
     };
   }
   if (problems.length > 0) throw new InputError(problems);
-  return jobs as Record<StackName, StackJob>;
+  const authority =
+    options.authority === undefined
+      ? offlineAuthority(assumedPhase)
+      : options.authority === "absent"
+        ? null
+        : options.authority;
+  return Object.fromEntries(Object.entries(jobs).map(([stack, job]) => [stack, { ...job, authority }])) as Record<
+    StackName,
+    StackJob
+  >;
+}
+
+/**
+ * The authority the offline plan assumes by default: none in phase normal (a pair that never
+ * switched), otherwise a record of the runbook's first failover agreeing with `phase`.
+ */
+export function offlineAuthority(phase: DrPhase): AuthorityRecord | null {
+  if (phase === "normal") return null;
+  return {
+    phase,
+    epoch: 1,
+    changedAt: "2026-01-01T00:00:00Z",
+    changedBy: "offline plan (assumed)",
+    operationId: phase === "failover" ? "failover-1" : "fallback-1",
+  };
 }
 
 /**
@@ -88,6 +122,8 @@ export class RenderError extends Error {
     readonly userError: boolean,
     /** Resources the failed render had registered (0 when input was refused up front). */
     readonly registered = 0,
+    /** Types of the resources it had registered, in order (a StackReference is a read, not a change). */
+    readonly registeredTypes: readonly string[] = [],
   ) {
     super(message);
     this.name = "RenderError";
@@ -95,7 +131,8 @@ export class RenderError extends Error {
 }
 
 type WorkerReply =
-  { ok: true; result: StackRender } | { ok: false; error: string; userError: boolean; registered: number };
+  | { ok: true; result: StackRender }
+  | { ok: false; error: string; userError: boolean; registered: number; registeredTypes: string[] };
 
 /**
  * Renders one stack in a fresh child process. With `peer` a promise, the stack's StackReference waits
@@ -112,7 +149,7 @@ export function renderStack(
     (code, stderr) => new RenderError(`stack ${job.stack}: the renderer exited with status ${code}\n${stderr}`, false),
   ).then((m) => {
     if (m.ok) return m.result;
-    throw new RenderError(`stack ${job.stack}: ${m.error}`, m.userError, m.registered);
+    throw new RenderError(`stack ${job.stack}: ${m.error}`, m.userError, m.registered, m.registeredTypes);
   });
   const later = peer instanceof Promise;
   const renderJob: RenderJob = {
@@ -123,6 +160,7 @@ export function renderStack(
     subscriptionId: job.subscriptionId,
     peer: later ? undefined : peer,
     peerFromParent: later,
+    authority: job.authority,
   };
   worker.child.send(renderJob);
   if (later) {
@@ -197,6 +235,13 @@ export function outputsGuess(
     ),
     integrationAccountCallbackUrl: mockCallbackUrl(resourceGroupName, integrationAccountName),
   });
+  // The DR state store's location follows from config and subscription (the phase authority's address).
+  const accountName = naming.storageAccountName(scope, subscriptionId);
+  outputs.drStateStore = {
+    accountName,
+    blobEndpoint: `https://${accountName}.blob.core.windows.net/`,
+    container: DR_STATE_CONTAINER,
+  };
   return { name: stack, outputs, secretOutputNames: ["integrationAccountCallbackUrl"] };
 }
 

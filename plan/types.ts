@@ -1,4 +1,6 @@
 import type { PeerOutputs, RecordedInvoke, RecordedResource } from "./engine";
+import type { AuthorityRecord } from "../components/phaseRule";
+import type { StoreLocation } from "../components/phaseAuthority";
 
 export const STACKS = ["primary", "secondary"] as const;
 export type StackName = (typeof STACKS)[number];
@@ -15,6 +17,8 @@ export interface RenderJob {
   readonly peer: PeerOutputs | undefined;
   /** Wait for the parent to send the other stack's outputs before a StackReference resolves. */
   readonly peerFromParent: boolean;
+  /** What the phase authority (`phase.json`) holds for this render; null: no blob. */
+  readonly authority: AuthorityRecord | null;
 }
 
 /** One rendered stack. `rawOutputs` holds real (mock) secret values: never write it to disk. */
@@ -29,6 +33,8 @@ export interface StackRender {
   readonly warnings: readonly string[];
   /** What the program read from the other stack's outputs: key → value it got (undefined: absent). */
   readonly peerRead: Readonly<Record<string, unknown>>;
+  /** Every location the program read the phase authority from (the offline reader records them). */
+  readonly authorityReads: readonly StoreLocation[];
   /** The keys of `peerRead` that were secret in what the render was given. */
   readonly peerReadSecret: readonly string[];
   /** Peak resident memory of the render process, in bytes. */

@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { PeerOutputs, Recording, SECRET_MASK, installEngine } from "./engine";
 import type { RenderJob, StackRender } from "./types";
 import { PROJECT } from "../model/config";
+import { StoreLocation, useAuthorityReader } from "../components/phaseAuthority";
 
 async function resolveOutputs(exported: Record<string, unknown>) {
   const masked: Record<string, unknown> = {};
@@ -45,6 +46,11 @@ export async function renderInProcess(job: RenderJob): Promise<StackRender> {
     const peer: Promise<PeerOutputs | undefined> = job.peerFromParent
       ? new Promise((resolve) => (peerFromParent = resolve))
       : Promise.resolve(job.peer);
+    // The phase authority comes from the job: the offline engine never calls Azure.
+    const authorityReads: StoreLocation[] = [];
+    useAuthorityReader({
+      read: async (location) => (authorityReads.push(location), job.authority ?? undefined),
+    });
     const engine = await installEngine(PROJECT, job.stack, {
       subscriptionId: job.subscriptionId,
       peer: async (name) => {
@@ -71,6 +77,7 @@ export async function renderInProcess(job: RenderJob): Promise<StackRender> {
       rawOutputs: outputs.raw,
       secretOutputNames: outputs.secretOutputNames,
       warnings,
+      authorityReads,
       peerRead: Object.fromEntries(read.map((k) => [k, given?.outputs[k]])),
       peerReadSecret: read.filter((k) => given?.secretOutputNames.includes(k) ?? false),
       maxRssBytes: process.resourceUsage().maxRSS * 1024,
@@ -104,6 +111,7 @@ if (require.main === module) {
             error: errorMessage(e),
             userError: e instanceof pulumi.RunError,
             registered: recording?.resources.length ?? 0,
+            registeredTypes: recording?.resources.map((r) => r.type) ?? [],
           },
           () => process.exit(0),
         ),

@@ -13,11 +13,15 @@ import { PROJECT_DIR, readStackFile } from "../model/stackFile";
 import { loadProgramInputs } from "../model/inputs";
 import { InputError, Problem, formatProblem } from "../model/problems";
 import type { Role } from "../model/config";
-import { DEFAULT_ARM_ENDPOINT, azureAccount, describeError } from "./arm";
+import { azureAccount, describeError } from "./arm";
+import { DEFAULT_ARM_ENDPOINT } from "../tools/azure";
+import { CredentialError, runbookCredential } from "../tools/azureCredential";
 import { OperationResult, Reporter, RunbookContext, exitCodeOf, fileAudit } from "./context";
 import { bumpSize, bumpSizing } from "../model/controlNumbers";
-import { CredentialError, runbookCredential } from "./credential";
-import { MarkerError } from "./marker";
+import { RecordError } from "./record";
+import { CallPool } from "./pool";
+import { blobJsonStore, stateStoreContainer } from "./stateStore";
+import { StorageSharedKeyCredential } from "@azure/storage-blob";
 import { bump, failover, fallback } from "./operations";
 import {
   PulumiDriver,
@@ -29,6 +33,9 @@ import {
   stackOutputsSchema,
 } from "./pulumi";
 import { status } from "./status";
+import { guard } from "./guard";
+import { notifierFromEnv, withAnnouncements } from "./notify";
+import { latestEpoch } from "./record";
 
 export { DEFAULT_ARM_ENDPOINT };
 
@@ -48,6 +55,8 @@ interface GlobalOptions {
   primary: boolean;
   waitTimeout: string;
   pollInterval: string;
+  deadline: string;
+  batchSize: string;
 }
 
 class UsageError extends Error {}
@@ -103,6 +112,8 @@ export interface CliIo {
   readonly driver?: PulumiDriver;
   readonly confirm?: (question: string) => Promise<boolean>;
   readonly isTTY?: boolean;
+  /** Environment variables (default: process.env). */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 const defaultIo: CliIo = {
@@ -114,6 +125,7 @@ const defaultIo: CliIo = {
 export async function main(argv: readonly string[], io: CliIo = defaultIo): Promise<number> {
   let result: OperationResult | undefined;
   let usageCode: number | undefined;
+  let guardCode: number | undefined;
   const program = new Command()
     .name("npm run dr --")
     .description("The b2b-dr runbook: readiness, failover, fallback and control-number bumps of the DR pair.")
@@ -138,6 +150,12 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
     .option("--no-primary", "failover: make no call at all to the primary region")
     .option("--wait-timeout <seconds>", "fallback: how long to wait for the primary to catch up", "1200")
     .option("--poll-interval <seconds>", "fallback: time between catch-up checks", "30")
+    .option(
+      "--deadline <seconds>",
+      "overall deadline of the command: throttled calls are retried (after their Retry-After) until then",
+      "3600",
+    )
+    .option("--batch-size <n>", "control-number sessions per batch (two run-record writes per batch)", "250")
     .addHelpText(
       "after",
       "\nExit status: 0 done (or only pulumi commands left, printed); 1 not ready / a step failed (rerun resumes);\n2 invalid command or input (no Azure call made); 3 not confirmed (nothing changed).",
@@ -161,16 +179,22 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
 
   program
     .command("status")
-    .description("readiness: artifact parity, control-number lag, workflow states, phase (exit 1 when not ready)")
+    .description(
+      "readiness: artifact parity, replication runs, workflow states, phase (exit 1 when not ready); --deep: every session",
+    )
+    .option(
+      "--deep",
+      "also compare every generated control-number session and count received ones (slow on big accounts)",
+    )
     .action(runWith("status", (ctx) => status(ctx)));
   program
     .command("failover")
     .description("make the secondary region active: disable the primary, bump the secondary, switch the phase")
-    .action(runWith("failover", (ctx) => failover(ctx)));
+    .action(runWith("failover", (ctx) => announced("failover", ctx, failover, io.env)));
   program
     .command("fallback")
     .description("make the primary region active again: reverse replication, catch up, bump the primary, switch back")
-    .action(runWith("fallback", (ctx) => fallback(ctx)));
+    .action(runWith("fallback", (ctx) => announced("fallback", ctx, fallback, io.env)));
   program
     .command("bump")
     .description("bump one account's generated control numbers, once per --id")
@@ -179,18 +203,43 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
     .option("--size <n>", "bump size for every agreement (default: computed per agreement)")
     .action(runWith("bump", (ctx, sub) => bump(ctx, sub.account as Role, sub.id!)));
 
+  program
+    .command("guard")
+    .description(
+      "the phase safety rule before a deployment: exit 1 when the stack's phase differs from the authority's",
+    )
+    .addOption(
+      new Option("--stack <role>", "the stack about to be deployed")
+        .choices(["primary", "secondary"])
+        .makeOptionMandatory(),
+    )
+    .action(async (sub: { stack: Role }) => {
+      const g = program.opts<GlobalOptions>();
+      const names = { primary: g.primaryStack, secondary: g.secondaryStack };
+      const cli = g.secondaryOutputs === undefined && pulumiCliAvailable();
+      guardCode = await guard(
+        { ...g, stack: sub.stack },
+        {
+          ...io,
+          credential: () => runbookCredential({ env: process.env, armEndpoint: new URL(g.armEndpoint) }),
+          readOutputs: cli ? () => automationDriver(path.resolve(g.project), names).outputs("secondary") : undefined,
+        },
+      );
+    });
+
   try {
     await program.parseAsync(argv, { from: "user" });
   } catch (e) {
     const code = (e as { exitCode?: number }).exitCode;
     if (code !== undefined) return code === 0 ? 0 : 2;
-    if (e instanceof MarkerError) {
+    if (e instanceof RecordError) {
       io.stderr(`error: ${e.message}`);
       return 1;
     }
     io.stderr(`error: ${describeError(e)}`);
     return 1;
   }
+  if (guardCode !== undefined) return guardCode;
   if (usageCode !== undefined) return usageCode;
   if (result === undefined) {
     io.stderr(program.helpInformation());
@@ -214,6 +263,9 @@ async function execute(
   const timeoutMs = seconds(g.timeout, "--timeout");
   const waitTimeoutMs = seconds(g.waitTimeout, "--wait-timeout");
   const pollIntervalMs = seconds(g.pollInterval, "--poll-interval");
+  const deadlineMs = seconds(g.deadline, "--deadline");
+  if (!/^[1-9]\d*$/.test(g.batchSize) || Number(g.batchSize) > 5000)
+    throw new UsageError(`--batch-size ${JSON.stringify(g.batchSize)} is not a whole number from 1 to 5000`);
   let endpoint: URL;
   try {
     endpoint = new URL(g.armEndpoint);
@@ -244,6 +296,12 @@ async function execute(
   if (stackFile === undefined) throw new InputError(problems);
   const inputs = loadProgramInputs(stackFile.raw, stackFile.file, projectDir);
   const sizing = bumpSizing(inputs.config);
+  const defaultBump = sub.size !== undefined ? Number(sub.size) : sizing.minimum;
+  const missingSessions = new Map(
+    inputs.catalog.agreements
+      .filter((a) => a.protocol !== "AS2")
+      .map((a) => [a.name, a.missingControlNumbers ?? "create"] as const),
+  );
   const bumpSizes = new Map(
     inputs.catalog.agreements
       .filter((a) => a.protocol !== "AS2")
@@ -279,6 +337,25 @@ async function execute(
   // Signing in asks Microsoft Entra ID (or the Azure CLI) for a token, never Resource Manager: with no
   // credential this stops with how to log in (exit 2) before the first ARM call.
   const cred = await runbookCredential({ env: process.env, armEndpoint: endpoint });
+  const now = () => new Date();
+  const pool = new CallPool({
+    deadline: now().getTime() + deadlineMs,
+    maxRetries: 3,
+    now: () => now().getTime(),
+    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+  });
+  // The primary may hang: its calls get one retry and their own short time box.
+  const primaryPool = new CallPool({ ...pool.options, maxRetries: 1 });
+  // B2BDR_STATE_STORE_SHARED_KEY (`<account>:<key>`) is for the storage emulator (Azurite) only: the
+  // stacks' accounts have shared-key access off, so in Azure only Entra ID (the credential) works.
+  const sharedKey = process.env.B2BDR_STATE_STORE_SHARED_KEY;
+  const colon = sharedKey?.indexOf(":") ?? -1;
+  const storeCredential =
+    sharedKey === undefined || colon < 1
+      ? cred
+      : new StorageSharedKeyCredential(sharedKey.slice(0, colon), sharedKey.slice(colon + 1));
+  const store = (role: Role) =>
+    blobJsonStore(stateStoreContainer(outputs[role].drStateStore, storeCredential), { timeoutMs });
   const account = (role: Role) =>
     azureAccount(
       role,
@@ -291,10 +368,9 @@ async function execute(
       {
         endpoint: endpoint.toString().replace(/\/$/, ""),
         timeoutMs: role === "primary" ? primaryTimeoutMs : timeoutMs,
-        maxRetries: role === "primary" ? 1 : 3,
+        pool: role === "primary" ? primaryPool : pool,
       },
     );
-  const now = () => new Date();
   const ctx: RunbookContext = {
     command: name,
     accounts: { primary: account("primary"), secondary: account("secondary") },
@@ -302,15 +378,47 @@ async function execute(
     names,
     driver,
     bumpSizes,
+    defaultBump,
+    missingSessions,
+    stores: { primary: store("primary"), secondary: store("secondary") },
+    repositoryPhase: inputs.config.drPhase,
+    pool,
     audit: fileAudit(g.auditLog, now),
     out,
     now,
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     confirm: g.yes ? async () => true : (io.confirm ?? askOnTerminal),
-    options: { dryRun: Boolean(g.dryRun), skipPrimary: !g.primary, waitTimeoutMs, pollIntervalMs },
+    options: {
+      dryRun: Boolean(g.dryRun),
+      skipPrimary: !g.primary,
+      waitTimeoutMs,
+      pollIntervalMs,
+      batchSize: Number(g.batchSize),
+      deep: Boolean(sub.deep),
+    },
     reloadOutputs: driver.available ? outputsFromPulumi : undefined,
   };
   return op(ctx, sub);
+}
+
+/** A switch command with its announcements (runbook/notify.ts); bad notification settings are input errors. */
+async function announced(
+  command: "failover" | "fallback",
+  ctx: RunbookContext,
+  op: (ctx: RunbookContext) => Promise<OperationResult>,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<OperationResult> {
+  let notifier;
+  try {
+    notifier = notifierFromEnv(env);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  return withAnnouncements(command, ctx, notifier, op, async () => {
+    const latest = await latestEpoch(ctx.stores.secondary);
+    if (command === "fallback") return latest.epoch;
+    return latest.epoch > 0 && !latest.fallbackCompleted ? latest.epoch : latest.epoch + 1;
+  });
 }
 
 if (require.main === module) {

@@ -6,6 +6,9 @@ import * as fs from "fs";
 import type { DrPhase, Role } from "../model/config";
 import type { AccountApi } from "./arm";
 import type { PulumiDriver, StackNames, StackOutputs } from "./pulumi";
+import type { JsonStore } from "./stateStore";
+import type { CallPool } from "./pool";
+import type { MissingSessionPolicy } from "./bumpRun";
 
 export interface AuditEntry {
   readonly command: string;
@@ -39,6 +42,10 @@ export interface RunbookOptions {
   readonly skipPrimary: boolean;
   readonly waitTimeoutMs: number;
   readonly pollIntervalMs: number;
+  /** Control-number sessions per batch (two record writes per batch). */
+  readonly batchSize: number;
+  /** status: compare every generated session and count received ones (reads scale with sessions). */
+  readonly deep?: boolean;
 }
 
 export interface RunbookContext {
@@ -49,6 +56,16 @@ export interface RunbookContext {
   readonly driver: PulumiDriver;
   /** Bump size per agreement name (X12 and EDIFACT). */
   readonly bumpSizes: ReadonlyMap<string, number>;
+  /** Bump of an agreement the catalog does not name (found in the account): the configured minimum. */
+  readonly defaultBump: number;
+  /** Per catalog agreement: what to do with a missing generated session (default `create`). */
+  readonly missingSessions: ReadonlyMap<string, MissingSessionPolicy>;
+  /** `b2b-dr:drPhase` in the repository's Pulumi.secondary.yaml (`--project`), shown by `status`. */
+  readonly repositoryPhase?: DrPhase;
+  /** Each region's DR state store (runbook records: `runs/<operation-id>.json`). */
+  readonly stores: Readonly<Record<Role, JsonStore>>;
+  /** The call pool of both accounts (its statistics are reported). */
+  readonly pool?: CallPool;
   readonly audit: (entry: AuditEntry) => void;
   readonly out: Reporter;
   readonly now: () => Date;

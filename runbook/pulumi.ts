@@ -4,8 +4,8 @@
  * can only say which `pulumi` commands a person must run.
  */
 import { spawnSync } from "child_process";
-import * as path from "path";
-import { DrPhase, PROJECT, Role } from "../model/config";
+import { z } from "zod";
+import { DR_PHASES, DrPhase, PROJECT, Role } from "../model/config";
 
 export interface PulumiDriver {
   /** Whether this driver can run Pulumi itself. */
@@ -13,6 +13,8 @@ export interface PulumiDriver {
   outputs(stack: Role): Promise<Record<string, unknown>>;
   /** Sets `b2b-dr:drPhase` in the secondary stack's config (the one source of truth). */
   setPhase(phase: DrPhase): Promise<void>;
+  /** Sets (a value) or removes (undefined) `b2b-dr:<key>` in a stack's config. */
+  setConfig(stack: Role, key: string, value: string | undefined): Promise<void>;
   /** `pulumi up` of one stack; each output line goes to `onOutput`. */
   up(stack: Role, onOutput: (line: string) => void): Promise<void>;
 }
@@ -23,8 +25,21 @@ export interface StackNames {
 }
 
 /** The commands a person runs for a step the runbook cannot run itself. */
-export function pulumiCommands(names: StackNames, step: { setPhase?: DrPhase; up: readonly Role[] }): string[] {
+export function pulumiCommands(
+  names: StackNames,
+  step: {
+    config?: readonly (readonly [Role, string, string | undefined])[];
+    setPhase?: DrPhase;
+    up: readonly Role[];
+  },
+): string[] {
   const out: string[] = [];
+  for (const [stack, key, value] of step.config ?? [])
+    out.push(
+      value === undefined
+        ? `pulumi config rm ${PROJECT}:${key} --stack ${names[stack]}`
+        : `pulumi config set ${PROJECT}:${key} ${value} --stack ${names[stack]}`,
+    );
   if (step.setPhase !== undefined)
     out.push(`pulumi config set ${PROJECT}:drPhase ${step.setPhase} --stack ${names.secondary}`);
   for (const stack of step.up) out.push(`pulumi up --stack ${names[stack]}`);
@@ -43,13 +58,11 @@ export const manualDriver: PulumiDriver = {
   outputs: () =>
     Promise.reject(new Error("the Pulumi CLI is not installed: pass --primary-outputs and --secondary-outputs")),
   setPhase: () => Promise.reject(new Error("the Pulumi CLI is not installed")),
+  setConfig: () => Promise.reject(new Error("the Pulumi CLI is not installed")),
   up: () => Promise.reject(new Error("the Pulumi CLI is not installed")),
 };
 
-/**
- * The Automation API over the project in `workDir` (needs the Pulumi CLI and a logged-in backend).
- * Every `pulumi up` it starts runs the project's policy pack (`<workDir>/policy`), as CI does.
- */
+/** The Automation API over the project in `workDir` (needs the Pulumi CLI and a logged-in backend). */
 export function automationDriver(workDir: string, names: StackNames): PulumiDriver {
   // Loaded lazily: the Automation API module is only needed where the CLI exists.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -64,16 +77,43 @@ export function automationDriver(workDir: string, names: StackNames): PulumiDriv
     async setPhase(phase) {
       await (await select("secondary")).setConfig(`${PROJECT}:drPhase`, { value: phase });
     },
+    async setConfig(stack, key, value) {
+      const s = await select(stack);
+      if (value === undefined) await s.removeConfig(`${PROJECT}:${key}`);
+      else await s.setConfig(`${PROJECT}:${key}`, { value });
+    },
     async up(stack, onOutput) {
-      await (
-        await select(stack)
-      ).up({
-        onOutput: (text) => text.split("\n").filter(Boolean).forEach(onOutput),
-        policyPacks: [path.join(workDir, "policy")],
-      });
+      await (await select(stack)).up({ onOutput: (text) => text.split("\n").filter(Boolean).forEach(onOutput) });
     },
   };
 }
 
-export { stackOutputsSchema } from "../model/manifest";
-export type { StackOutputs, DrManifest as Manifest } from "../model/manifest";
+const range = z.object({ lower: z.number(), upper: z.number(), rollover: z.boolean() });
+
+/** The stack outputs the runbook reads; the shape of `pulumi stack output --json` (and the plan's outputs.json). */
+export const stackOutputsSchema = z.object({
+  drPhase: z.enum(DR_PHASES),
+  activeRegion: z.string().optional(),
+  replicationRpoMinutes: z.number().optional(),
+  /** The region's DR state store (components/drStateStore.ts). */
+  drStateStore: z.object({ accountName: z.string(), blobEndpoint: z.string(), container: z.string() }),
+  drManifest: z.object({
+    version: z.literal(1),
+    role: z.enum(["primary", "secondary"]),
+    region: z.string(),
+    subscriptionId: z.string(),
+    resourceGroupName: z.string(),
+    integrationAccount: z.object({ id: z.string(), name: z.string() }),
+    agreements: z.array(
+      z.object({
+        name: z.string(),
+        protocol: z.enum(["X12", "Edifact", "AS2"]),
+        controlNumbers: z.object({ interchange: range, group: range, transactionSet: range }).optional(),
+      }),
+    ),
+    workflows: z.object({ replication: z.array(z.string()), business: z.array(z.string()) }),
+  }),
+});
+
+export type StackOutputs = z.infer<typeof stackOutputsSchema>;
+export type Manifest = StackOutputs["drManifest"];

@@ -6,8 +6,10 @@
 import type { Role } from "../model/config";
 import { ARTIFACT_KINDS, AccountApi, Session, describeError } from "./arm";
 import type { OperationResult, RunbookContext } from "./context";
+import { phaseAgreement } from "./authority";
 import { parseGeneratedSession, parseReceivedSession, readControlNumber, ticksOf } from "../model/controlNumbers";
-import { openFailoverEpoch, readMarker } from "./marker";
+import { latestEpoch } from "./record";
+import { expectedSessions } from "./generated";
 
 interface Check {
   readonly name: string;
@@ -141,59 +143,145 @@ export async function status(ctx: RunbookContext): Promise<OperationResult> {
     "business (standby)",
   );
 
-  // Control-number lag: the follower (replication target) against the leader.
-  const agreements = ctx.outputs.secondary.drManifest.agreements.filter((a) => a.protocol !== "AS2").map((a) => a.name);
-  const [pS, sS] = await Promise.all([attempt(() => primary.listSessions()), attempt(() => secondary.listSessions())]);
-  let rows: LagRow[] = [];
   const rpoSeconds =
     (ctx.outputs.secondary.replicationRpoMinutes ?? ctx.outputs.primary.replicationRpoMinutes ?? 7) * 60;
-  if (pS.ok && sS.ok) {
-    const [leader, follower] = leaderRole === "primary" ? [pS.value, sS.value] : [sS.value, pS.value];
-    rows = lagRows(agreements, leader, follower, leaderRole);
-    out.line("Generated control numbers (lag = how far the replication target's last change is behind):");
-    out.line(`  ${"session".padEnd(40)} ${"primary".padStart(10)} ${"secondary".padStart(10)} ${"lag".padStart(8)}`);
-    for (const r of rows) {
-      out.line(
-        `  ${r.session.padEnd(40)} ${String(r.primary ?? "-").padStart(10)} ${String(r.secondary ?? "-").padStart(10)} ${(r.lagSeconds === undefined ? "-" : `${r.lagSeconds}s`).padStart(8)}`,
-      );
-    }
-    if (phase !== "failover") {
-      const late = rows.filter((r) => r.lagSeconds === undefined || r.lagSeconds > rpoSeconds);
+  // Replication lag from the run history: the newest successful (or skipped: nothing new) run of each
+  // enabled replication workflow must have started within the RPO bound. A few reads, whatever the
+  // number of sessions.
+  const replicating: Role | undefined = phase === "normal" ? "secondary" : phase === "failback" ? "primary" : undefined;
+  if (replicating !== undefined) {
+    for (const w of ctx.outputs[replicating].drManifest.workflows.replication) {
+      const runs = await attempt(() => ctx.accounts[replicating].latestRuns(w, 10));
+      if (!runs.ok) {
+        checks.push({ name: `replication runs ${w}`, ok: false, detail: `unreadable (${runs.error})` });
+        continue;
+      }
+      const last = runs.value.find((r) => r.status === "Succeeded" || r.status === "Skipped");
+      const age =
+        last?.startTime === undefined
+          ? undefined
+          : Math.round((ctx.now().getTime() - Date.parse(last.startTime)) / 1000);
       checks.push({
-        name: "control-number lag",
-        ok: late.length === 0,
+        name: `replication runs ${w}`,
+        ok: age !== undefined && age <= rpoSeconds,
         detail:
-          late.length === 0
-            ? `${rows.length} sessions within the RPO bound (${rpoSeconds / 60} min)`
-            : `beyond ${rpoSeconds / 60} min or never replicated: ${late.map((r) => r.session).join(", ")}`,
+          age === undefined
+            ? "no successful run yet"
+            : `last successful run ${age}s ago (RPO bound ${rpoSeconds / 60} min)`,
       });
     }
-    const received = agreements.map((a) => {
-      const count = (ss: readonly Session[]) => ss.filter((s) => parseReceivedSession(s.name, [a])).length;
-      return { agreement: a, primary: count(pS.value), secondary: count(sS.value) };
-    });
-    out.line("Received control numbers (duplicate-check sessions):");
-    received.forEach((r) =>
-      out.line(
-        `  ${r.agreement.padEnd(40)} primary ${r.primary}, secondary ${r.secondary}, lag ${Math.max(0, leaderRole === "primary" ? r.primary - r.secondary : r.secondary - r.primary)}`,
-      ),
-    );
-  } else {
-    const error = !pS.ok ? `primary: ${pS.error}` : !sS.ok ? `secondary: ${sS.error}` : "";
-    checks.push({
-      name: "control-number lag",
-      ok: phase === "failover" && sS.ok,
-      detail: `sessions not readable (${error})`,
-    });
   }
 
-  const marker = await attempt(() => readMarker(secondary));
-  if (marker.ok) {
-    const open = openFailoverEpoch(marker.value);
-    out.line(
-      `Runbook record: epoch ${marker.value.epoch}${open === undefined ? ", no failover open" : `, failover ${open} open`}`,
-    );
+  // --deep: every generated session of both accounts, by name, and the received sessions counted.
+  let rows: LagRow[] = [];
+  if (ctx.options.deep) {
+    const agreementsOf = async (a: AccountApi) =>
+      (await a.listAgreements()).flatMap((x) => expectedSessions(x.name, x.content));
+    const leaderAccount = ctx.accounts[leaderRole];
+    const expected = await attempt(() => agreementsOf(leaderAccount));
+    const agreements = [...new Set(expected.ok ? expected.value.map((x) => x.agreement) : [])];
+    const names = expected.ok ? expected.value.map((x) => x.name) : [];
+    let done = 0;
+    const readAll = (a: AccountApi) =>
+      attempt(async () =>
+        (
+          await Promise.all(
+            names.map(async (n) => {
+              const x = await a.getSession(n);
+              if (++done % 500 === 0) out.progress(`status --deep: ${done}/${names.length * 2} sessions read`);
+              return x;
+            }),
+          )
+        ).filter((x): x is Session => x !== undefined),
+      );
+    const [pS, sS] = await Promise.all([readAll(primary), readAll(secondary)]);
+    if (pS.ok && sS.ok) {
+      const [leader, follower] = leaderRole === "primary" ? [pS.value, sS.value] : [sS.value, pS.value];
+      rows = lagRows(agreements, leader, follower, leaderRole);
+      out.line("Generated control numbers (lag = how far the replication target's last change is behind):");
+      out.line(`  ${"session".padEnd(40)} ${"primary".padStart(10)} ${"secondary".padStart(10)} ${"lag".padStart(8)}`);
+      for (const r of rows.slice(0, 200)) {
+        out.line(
+          `  ${r.session.padEnd(40)} ${String(r.primary ?? "-").padStart(10)} ${String(r.secondary ?? "-").padStart(10)} ${(r.lagSeconds === undefined ? "-" : `${r.lagSeconds}s`).padStart(8)}`,
+        );
+      }
+      if (rows.length > 200) out.line(`  … ${rows.length - 200} more (--json lists them all)`);
+      if (phase !== "failover") {
+        const late = rows.filter((r) => r.lagSeconds === undefined || r.lagSeconds > rpoSeconds);
+        checks.push({
+          name: "control-number lag",
+          ok: late.length === 0,
+          detail:
+            late.length === 0
+              ? `${rows.length} sessions within the RPO bound (${rpoSeconds / 60} min)`
+              : `beyond ${rpoSeconds / 60} min or never replicated: ${late
+                  .map((r) => r.session)
+                  .slice(0, 20)
+                  .join(", ")}${late.length > 20 ? `, … (${late.length - 20} more)` : ""}`,
+        });
+      }
+      out.progress("status --deep: listing received-number sessions (paged)");
+      const [pAll, sAll] = await Promise.all([
+        attempt(() => primary.listSessions()),
+        attempt(() => secondary.listSessions()),
+      ]);
+      if (pAll.ok && sAll.ok) {
+        const count = (ss: readonly Session[]) => {
+          const m = new Map<string, number>();
+          for (const x of ss) {
+            const r = parseReceivedSession(x.name, agreements);
+            if (r) m.set(r.agreement, (m.get(r.agreement) ?? 0) + 1);
+          }
+          return m;
+        };
+        const [pc, sc] = [count(pAll.value), count(sAll.value)];
+        const totals = {
+          primary: [...pc.values()].reduce((a, b) => a + b, 0),
+          secondary: [...sc.values()].reduce((a, b) => a + b, 0),
+        };
+        out.line(
+          `Received control numbers (duplicate-check sessions): primary ${totals.primary}, secondary ${totals.secondary}`,
+        );
+      }
+    } else {
+      const error = !pS.ok ? `primary: ${pS.error}` : !sS.ok ? `secondary: ${sS.error}` : "";
+      checks.push({
+        name: "control-number lag",
+        ok: phase === "failover" && sS.ok,
+        detail: `sessions not readable (${error})`,
+      });
+    }
   }
+
+  const record = await attempt(() => latestEpoch(ctx.stores.secondary));
+  if (record.ok) {
+    const open = record.value.epoch > 0 && !record.value.fallbackCompleted;
+    out.line(
+      `Runbook record: epoch ${record.value.epoch}${open ? `, failover ${record.value.epoch} open` : ", no failover open"}`,
+    );
+  } else checks.push({ name: "runbook record", ok: false, detail: `state store unreadable (${record.error})` });
+
+  // The phase authority next to each stack's deployed phase and the file in git.
+  const phases = await attempt(() =>
+    phaseAgreement(
+      ctx.stores.secondary,
+      { primary: ctx.outputs.primary.drPhase, secondary: ctx.outputs.secondary.drPhase },
+      ctx.repositoryPhase,
+      ctx.names,
+    ),
+  );
+  if (phases.ok) {
+    const p = phases.value;
+    out.line(
+      `Phase authority: ${p.authorityPhase}${p.authority ? ` (epoch ${p.authority.epoch}, ${p.authority.operationId}, ${p.authority.changedAt}, ${p.authority.changedBy})` : " (no phase.json)"}; ` +
+        `deployed: secondary ${p.secondaryDeployed}, primary ${p.primaryDeployed}; Pulumi.secondary.yaml: ${p.repository ?? "(not read)"}`,
+    );
+    checks.push({
+      name: "phase agreement",
+      ok: p.agree,
+      detail: p.agree ? `all ${p.authorityPhase}` : p.differences.join("; "),
+    });
+  } else checks.push({ name: "phase agreement", ok: false, detail: `phase authority unreadable (${phases.error})` });
 
   out.line("Checks:");
   for (const c of checks) out.line(`  [${c.ok ? "ok" : "NOT READY"}] ${c.name}: ${c.detail}`);
@@ -206,6 +294,6 @@ export async function status(ctx: RunbookContext): Promise<OperationResult> {
     commands: [],
     warnings: [],
     errors: checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`),
-    details: { ready, checks, controlNumbers: rows },
+    details: { ready, checks, controlNumbers: rows, phases: phases.ok ? phases.value : undefined },
   };
 }

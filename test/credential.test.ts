@@ -1,5 +1,5 @@
 /**
- * The runbook's credential (runbook/credential.ts): the token in AZURE_ACCESS_TOKEN (bare or the JSON of
+ * The runbook's credential (tools/azureCredential.ts): the token in AZURE_ACCESS_TOKEN (bare or the JSON of
  * `az account get-access-token`), its expiry, the sovereign clouds' authority hosts, and the login
  * advice when there is no credential, down to the CLI exiting 2 with no call to Resource Manager.
  */
@@ -16,7 +16,7 @@ import {
   loginAdvice,
   parseAccessToken,
   runbookCredential,
-} from "../runbook/credential";
+} from "../tools/azureCredential";
 import { FakeAzure } from "./arm/fakeAzure";
 import { PROJECT_DIR, tempDir } from "./helpers";
 import { pairFor } from "./renders";

@@ -35,7 +35,9 @@ interface Workflow {
   jobs: Record<string, Job>;
 }
 const parse = (file: string) => YAML.parse(read(file)) as Workflow;
-const pulumiSteps = (job: Job) => job.steps.filter((s) => s.uses?.startsWith("pulumi/actions@"));
+/** Steps that run a Pulumi command (pulumi/actions without a command only installs the CLI). */
+const pulumiSteps = (job: Job) =>
+  job.steps.filter((s) => s.uses?.startsWith("pulumi/actions@") && s.with?.command !== undefined);
 
 describe("GitHub Actions workflows", () => {
   const files = fs.readdirSync(DIR).filter((f) => f.endsWith(".yml"));

@@ -75,6 +75,36 @@ describe("naming", () => {
       ),
     );
   });
+  describe("storageAccountName", () => {
+    const sub = "00000000-0000-0000-0000-000000000001";
+    it("is 3-24 lower-case letters and digits, deterministic, and pinned (changing it replaces the state store)", () => {
+      const name = naming.storageAccountName(scope, sub);
+      assert.match(name, /^stb2bdrprod[0-9a-z]{13}$/);
+      assert.strictEqual(name, naming.storageAccountName({ ...scope }, sub));
+      assert.strictEqual(naming.storageAccountName(scope, sub.toUpperCase()), name);
+    });
+    it("differs per subscription, region and environment", () => {
+      const names = new Set([
+        naming.storageAccountName(scope, sub),
+        naming.storageAccountName({ ...scope, region: "northeurope" }, sub),
+        naming.storageAccountName({ ...scope, environment: "test" }, sub),
+        naming.storageAccountName(scope, "00000000-0000-0000-0000-000000000002"),
+      ]);
+      assert.strictEqual(names.size, 4);
+    });
+    it("keeps within 24 characters for any environment (property)", () => {
+      fc.assert(
+        fc.property(fc.string({ minLength: 1, maxLength: 40 }), fc.uuid(), (environment, subscription) => {
+          const name = naming.storageAccountName({ environment, region: "australiasoutheast" }, subscription);
+          return /^[a-z0-9]{3,24}$/.test(name);
+        }),
+      );
+    });
+    it("nameProblem says what a storage account name must be", () => {
+      assert.match(naming.nameProblem("storageAccount", "St-Bad") ?? "", /3-24 lower-case letters and digits/);
+      assert.match(naming.nameProblem("storageAccount", "a".repeat(25)) ?? "", /at most 24/);
+    });
+  });
 });
 
 describe("deterministic GUIDs", () => {

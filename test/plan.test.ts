@@ -140,6 +140,7 @@ describe("offline engine refusals reach the render", function () {
         secretKeys: [],
         subscriptionId: "00000000-0000-0000-0000-000000000000",
         guess: { name: "secondary", outputs: {}, secretOutputNames: [] },
+        authority: null,
       },
       undefined,
     );

@@ -64,7 +64,7 @@ describe("policy pack: self-contained and publishable", () => {
 
   it("the import check does catch an import of the program (negative control)", () => {
     const file = path.join(PACK, "policies.ts");
-    const specs = specifiers('import { TAG } from "../components/tags";\nimport x = require("zod");');
+    const specs = specifiers('import { TAG } from "../model/tags";\nimport x = require("zod");');
     assert.deepStrictEqual(
       specs.map((s) => outside(file, s, deps)),
       ["../components/tags leaves policy/", "zod is not a dependency in policy/package.json"],

@@ -110,13 +110,45 @@ describe("program (offline engine, both stacks)", function () {
           ? "replication"
           : /^b2b-(business|workflow)-/.test(r.name)
             ? "b2b-business"
-            : "b2b";
+            : r.name.startsWith("state-")
+              ? "state"
+              : r.name.startsWith("monitoring-")
+                ? "monitoring"
+                : "b2b";
         assert.strictEqual(r.parent, component, `${r.name} is a child of its component`);
       }
       const ia = byType("azure-native:logic:IntegrationAccount")[0]!;
       assert.deepStrictEqual(ia.inputs.sku, { name: "Standard" });
       assert.strictEqual(ia.inputs.location, render.outputs.region);
     }
+  });
+
+  it("declares a hardened DR state store in each region: Entra ID only, no public access, deterministic name", () => {
+    const names = new Set<string>();
+    for (const render of Object.values(normal())) {
+      const accounts = render.resources.filter((r) => r.type === "azure-native:storage:StorageAccount");
+      const containers = render.resources.filter((r) => r.type === "azure-native:storage:BlobContainer");
+      assert.strictEqual(accounts.length, 1);
+      assert.strictEqual(containers.length, 1);
+      const a = accounts[0]!.inputs;
+      assert.strictEqual(a.location, render.outputs.region);
+      assert.strictEqual(a.kind, "StorageV2");
+      assert.deepStrictEqual(a.sku, { name: "Standard_ZRS" });
+      assert.strictEqual(a.enableHttpsTrafficOnly, true);
+      assert.strictEqual(a.minimumTlsVersion, "TLS1_2");
+      assert.strictEqual(a.allowBlobPublicAccess, false);
+      assert.strictEqual(a.allowSharedKeyAccess, false);
+      assert.match(String(a.accountName), /^[a-z0-9]{3,24}$/);
+      assert.strictEqual(containers[0]!.inputs.containerName, "b2b-dr");
+      assert.strictEqual(containers[0]!.inputs.publicAccess, "None");
+      assert.deepStrictEqual(render.outputs.drStateStore, {
+        accountName: a.accountName,
+        blobEndpoint: `https://${String(a.accountName)}.blob.core.windows.net/`,
+        container: "b2b-dr",
+      });
+      names.add(String(a.accountName));
+    }
+    assert.strictEqual(names.size, 2, "one account per region, different names");
   });
 
   it("makes each agreement wait for the partners, schemas and certificates it names", () => {
@@ -143,10 +175,12 @@ describe("program (offline engine, both stacks)", function () {
         "region",
         "resourceGroupName",
         "role",
+        "stateStore",
         "subscriptionId",
         "version",
         "workflows",
       ]);
+      assert.deepStrictEqual(m.stateStore, render.outputs.drStateStore);
       assert.strictEqual(m.version, 1);
       assert.strictEqual(m.role, render.stack);
       assert.strictEqual(m.subscriptionId, PLACEHOLDER_SUBSCRIPTION);
@@ -265,8 +299,11 @@ describe("program (offline engine, both stacks)", function () {
       for (const key of ["integrationAccountCallbackUrl", "integrationAccountId"]) {
         assert.ok(key in pair.secondary.peerRead, `the secondary reads the primary's ${key} (${phase})`);
       }
-      // The standby reads the active region from the other stack.
-      assert.strictEqual("region" in pair.secondary.peerRead, phase === "normal", phase);
+      // The standby reads the active region from the other stack; the secondary always reads the
+      // primary's region (its Service Health alert watches it).
+      assert.ok("region" in pair.secondary.peerRead, phase);
+      assert.strictEqual("region" in pair.primary.peerRead, phase !== "normal", phase);
+      assert.ok("drStateStore" in pair.primary.peerRead, "the primary reads where the phase authority is");
       assert.ok("drPhase" in pair.primary.peerRead, "the primary reads the phase from the secondary");
     }
   });
@@ -400,7 +437,7 @@ describe("offline engine", () => {
   });
   it("throws on a resource type it has no id shape for", () => {
     assert.throws(
-      () => mocks.newResource({ type: "azure-native:storage:StorageAccount", name: "sa", inputs: {}, custom: true }),
+      () => mocks.newResource({ type: "azure-native:keyvault:Vault", name: "kv", inputs: {}, custom: true }),
       /no ARM id shape/,
     );
   });

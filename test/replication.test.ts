@@ -266,7 +266,8 @@ describe("replication in the rendered stacks", function () {
       assert.deepStrictEqual(group?.inputs.emailReceivers, [
         { emailAddress: "edi-oncall@contoso.example", name: "email-1", useCommonAlertSchema: true },
       ]);
-      const alerts = byType(secondary, "azure-native:monitor:MetricAlert");
+      // The replication component's own alerts (the silent-stop alerts are the monitoring component's).
+      const alerts = byType(secondary, "azure-native:monitor:MetricAlert").filter((a) => a.parent === "replication");
       assert.strictEqual(alerts.length, 6);
       for (const wf of workflowsOf(secondary)) {
         const id = `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-b2bdr-prod-northeurope/providers/Microsoft.Logic/workflows/${String(wf.inputs.workflowName)}`;

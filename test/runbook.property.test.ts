@@ -24,6 +24,8 @@ import {
 import { failover, fallback } from "../runbook/operations";
 import { PulumiDriver, stackOutputsSchema } from "../runbook/pulumi";
 import { FakeAzure } from "./arm/fakeAzure";
+import { Azurite, startAzurite } from "./support/azurite";
+import { JsonStore, blobJsonStore } from "../runbook/stateStore";
 import { Pair, pairFor } from "./renders";
 
 const X12 = "Contoso-Fabrikam-X12";
@@ -45,6 +47,7 @@ describe("control-number arithmetic", () => {
     assert.deepStrictEqual(parseGeneratedSession(`${X12}-Icn-ACK`, names)?.kind, "acknowledgement");
     assert.strictEqual(parseGeneratedSession(`X12-ICN-${X12}-000000042`, names), undefined);
     assert.deepStrictEqual(parseReceivedSession(`X12-ICN-${X12}-000000042`, names), { agreement: X12 });
+    assert.deepStrictEqual(parseReceivedSession(`${X12}-ICN-X12-000000042`, names), { agreement: X12 });
     assert.strictEqual(parseGeneratedSession("Other-Agreement-ICN", names), undefined);
   });
 
@@ -146,7 +149,10 @@ class Simulation {
   primaryDown = false;
   readonly lines: string[] = [];
 
-  constructor(readonly pairs: Record<DrPhase, Pair>) {
+  constructor(
+    readonly pairs: Record<DrPhase, Pair>,
+    readonly stores: Record<Role, JsonStore>,
+  ) {
     this.fake = new FakeAzure(pairs.normal);
     for (const s of SESSIONS)
       for (const role of ["primary", "secondary"] as const)
@@ -185,6 +191,7 @@ class Simulation {
       available: true,
       outputs: async () => ({}),
       setPhase: async (phase) => void (this.phase = phase),
+      setConfig: async () => undefined,
       up: async () => this.fake.deploy(this.pairs[this.phase]),
     };
     return {
@@ -194,6 +201,9 @@ class Simulation {
       names: { primary: "primary", secondary: "secondary" },
       driver,
       bumpSizes: new Map(Object.entries(BUMP)),
+      defaultBump: 100,
+      missingSessions: new Map(),
+      stores: this.stores,
       audit: () => undefined,
       out: { line: (t) => void this.lines.push(t), progress: () => undefined },
       now: () => this.fake.now(),
@@ -202,7 +212,7 @@ class Simulation {
         this.fake.replicate();
       },
       confirm: async () => true,
-      options: { dryRun: false, skipPrimary: false, waitTimeoutMs: 60_000, pollIntervalMs: 1 },
+      options: { dryRun: false, skipPrimary: false, waitTimeoutMs: 60_000, pollIntervalMs: 1, batchSize: 250 },
       reloadOutputs: async () => this.outputs(),
     };
   }
@@ -218,9 +228,23 @@ class Simulation {
 }
 
 describe("runbook across failovers and fallbacks (property)", function () {
-  this.timeout(300_000);
+  // Every run record goes through the real storage emulator.
+  this.timeout(600_000);
   let pairs: Record<DrPhase, Pair>;
+  let azurite: Azurite;
+  let n = 0;
+  /** Fresh DR state stores (one container per region) for each simulated pair, in the real emulator. */
+  const stores = async (): Promise<Record<Role, JsonStore>> => {
+    const make = async (role: Role) => {
+      const c = azurite.containerClient(`sim${++n}-${role}`);
+      await c.create();
+      return blobJsonStore(c);
+    };
+    return { primary: await make("primary"), secondary: await make("secondary") };
+  };
+  after(async () => azurite?.stop());
   before(async () => {
+    azurite = await startAzurite();
     pairs = {
       normal: await pairFor("normal"),
       failover: await pairFor("failover"),
@@ -248,7 +272,7 @@ describe("runbook across failovers and fallbacks (property)", function () {
   it("never sends a partner a generated control number twice, and never a smaller one", async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(cycle, { minLength: 1, maxLength: 4 }), async (cycles) => {
-        const sim = new Simulation(pairs);
+        const sim = new Simulation(pairs, await stores());
         for (const c of cycles) {
           for (const s of SESSIONS) sim.send(s, c.before[s]!);
           sim.fake.tick();
@@ -278,7 +302,7 @@ describe("runbook across failovers and fallbacks (property)", function () {
   });
 
   it("a second failover or fallback run changes nothing", async () => {
-    const sim = new Simulation(pairs);
+    const sim = new Simulation(pairs, await stores());
     for (const s of SESSIONS) sim.send(s, 10);
     sim.fake.replicate();
     await failover(sim.context("failover"));

@@ -79,6 +79,8 @@ export interface AgreementSpec {
   readonly metadata: Readonly<Record<string, string>> | undefined;
   /** Peak outbound transaction sets per minute, for the failover bump; undefined when not given. */
   readonly peakMessagesPerMinute: number | undefined;
+  /** Runbook: a missing generated control-number session is created (default) or skipped. */
+  readonly missingControlNumbers?: "create" | "skip";
   /** AS2: business workflow receiving async MDNs (its regional callback URL becomes receiptDeliveryUrl). */
   readonly mdnReceiptWorkflow: string | undefined;
 }

@@ -97,7 +97,16 @@ export const agreementsFileSchema = z.strictObject({
        * Outbound traffic, for sizing the failover control-number bump. `peakMessagesPerMinute` counts
        * transaction sets (the fastest counter) sent to this partner at peak.
        */
-      traffic: z.strictObject({ peakMessagesPerMinute: z.number().min(0) }).optional(),
+      traffic: z
+        .strictObject({
+          peakMessagesPerMinute: z.number().min(0).optional(),
+          /**
+           * What the failover/fallback bump does with a generated control-number session missing from
+           * the account: `create` it at lower bound + bump, with a warning (default), or `skip` it.
+           */
+          missingControlNumbers: z.enum(["create", "skip"]).optional(),
+        })
+        .optional(),
       /**
        * AS2: the business workflow (workflows.yaml) whose Request trigger receives this partner's
        * asynchronous MDNs. Its callback URL differs per region and is a secret; it becomes

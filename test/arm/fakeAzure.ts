@@ -24,17 +24,91 @@ interface Account {
   readonly subscriptionId: string;
   readonly resourceGroupName: string;
   readonly name: string;
-  readonly sessions: Map<string, { name: string; content: unknown }>;
+  readonly sessions: Map<string, SessionRecord>;
   readonly artifacts: Record<ArtifactKind, Map<string, { name: string; properties: Record<string, unknown> }>>;
   readonly workflows: Map<string, { name: string; state: string; replication: boolean }>;
 }
 
 export type FaultMode = "ok" | "503" | "hang";
 
+/** A session as ARM keeps it: `changedTime` is set by the service on every write (ms since epoch). */
+interface SessionRecord {
+  name: string;
+  content: unknown;
+  changedMs: number;
+}
+
+/**
+ * Azure Resource Manager's throttling, modelled as a token bucket per subscription and kind
+ * (https://learn.microsoft.com/azure/azure-resource-manager/management/request-limits-and-throttling):
+ * a request without a token is answered 429 with `Retry-After` (whole seconds until the next token).
+ */
+export interface ThrottleOptions {
+  readonly writesPerSecond: number;
+  readonly writeBurst: number;
+  readonly readsPerSecond: number;
+  readonly readBurst: number;
+}
+
+export const AZURE_LIKE_THROTTLE: ThrottleOptions = {
+  writesPerSecond: 10,
+  writeBurst: 200,
+  readsPerSecond: 25,
+  readBurst: 250,
+};
+
+class TokenBucket {
+  private tokens: number;
+  private at: number;
+  constructor(
+    private readonly rate: number,
+    private readonly burst: number,
+  ) {
+    this.tokens = burst;
+    this.at = performance.now();
+  }
+  /** Takes a token, or returns the ms until one is available. */
+  take(): number {
+    const now = performance.now();
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.at) / 1000) * this.rate);
+    this.at = now;
+    if (this.tokens >= 1) {
+      this.tokens -= 1;
+      return 0;
+    }
+    return ((1 - this.tokens) / this.rate) * 1000;
+  }
+}
+
+/** A 429 the stand-in answered: when (performance.now() at the response) and the Retry-After given. */
+export interface ThrottleRecord {
+  readonly kind: "read" | "write";
+  readonly sentAt: number;
+  readonly retryAfterMs: number;
+}
+
+/** A request that arrived while the client had been told to wait (after a 429's response, before its Retry-After). */
+export interface EarlyRetry {
+  readonly kind: "read" | "write";
+  readonly arrivedAt: number;
+  readonly allowedAt: number;
+}
+
+export interface ServeOptions {
+  /** ARM throttling; undefined: none. */
+  readonly throttle?: ThrottleOptions;
+  /** Added latency per call, uniformly in [min, max] ms. */
+  readonly latencyMs?: readonly [number, number];
+  /** Items per page of list calls (nextLink paging). */
+  readonly pageSize?: number;
+}
+
 export interface RequestRecord {
   readonly method: string;
   readonly path: string;
   readonly role: Role | undefined;
+  /** Answered 429 (throttled): the request changed nothing. */
+  throttled?: boolean;
 }
 
 export class FakeAzure {
@@ -45,9 +119,23 @@ export class FakeAzure {
   failSessionPutsAfter: number | undefined;
   /** Replicate along the enabled replication workflows before answering each request. */
   autoReplicate = false;
+  /** Called before each HTTPS request is answered (after throttling): traffic racing the runbook. */
+  onRequest: (() => void) | undefined;
   /** What the partner saw: every generated control number sent, per `${agreement}-${kind}`. */
   readonly issued = new Map<string, number[]>();
   private clock = Date.parse("2026-11-26T08:00:00Z");
+  /** Use the wall clock for service-set times (runs, changedTime): for a CLI that runs on the real clock. */
+  wallClock = false;
+  private stamp(): number {
+    return this.wallClock ? Math.max(this.clock, Date.now()) : this.clock;
+  }
+  /** The 429s answered and the requests that came before their Retry-After (over HTTPS). */
+  readonly throttled: ThrottleRecord[] = [];
+  readonly earlyRetries: EarlyRetry[] = [];
+  /** Workflow runs (newest last) per workflow name, lower case: recorded by `replicate()`. */
+  readonly runs = new Map<string, { name: string; startMs: number; status: string }[]>();
+  /** Per session name (lower case): a GET of it answers 500 (an unreadable session). */
+  readonly brokenSessions = new Set<string>();
 
   constructor(renders: Record<Role, StackRender>) {
     const make = (role: Role): Account => {
@@ -145,7 +233,22 @@ export class FakeAzure {
         IsMessageProcessingFailed: false,
         MessageType: 0,
       },
+      changedMs: this.stamp(),
     });
+  }
+
+  /**
+   * Seeds `count` received-number sessions (`{agreement}-ICN-X12-{value}`) cheaply: one shared content
+   * object, names built on the fly. Values start at `first`.
+   */
+  seedReceived(role: Role, agreements: readonly string[], count: number, first = 1): void {
+    const sessions = this.accounts[role].sessions;
+    const content = { ControlNumber: "0", ControlNumberChangedTime: isoOfTicks(BigInt(this.clock) * 10_000n) };
+    for (let i = 0; i < count; i++) {
+      const agreement = agreements[i % agreements.length]!;
+      const name = `${agreement}-ICN-X12-${String(first + i).padStart(9, "0")}`;
+      sessions.set(name.toLowerCase(), { name, content, changedMs: this.stamp() });
+    }
   }
 
   controlNumber(role: Role, name: string): number | undefined {
@@ -169,6 +272,7 @@ export class FakeAzure {
     const reverse = [...this.accounts.primary.workflows.values()].some((w) => w.replication && w.state === "Enabled");
     if (forward) this.copySessions(this.accounts.primary, this.accounts.secondary);
     if (reverse) this.copySessions(this.accounts.secondary, this.accounts.primary);
+    this.recordRuns();
   }
 
   private copySessions(from: Account, to: Account): void {
@@ -177,7 +281,21 @@ export class FakeAzure {
       const mine = to.sessions.get(key);
       const t = (x: unknown) =>
         ticksOf(String((x as { ControlNumberChangedTime?: string })?.ControlNumberChangedTime ?? "")) ?? -1n;
-      if (mine === undefined || t(s.content) > t(mine.content)) to.sessions.set(key, structuredClone(s));
+      if (mine === undefined || t(s.content) > t(mine.content))
+        to.sessions.set(key, { ...structuredClone(s), changedMs: this.stamp() });
+    }
+  }
+
+  /** Records a successful run of each enabled replication workflow at the fake clock's time. */
+  private recordRuns(): void {
+    for (const account of Object.values(this.accounts)) {
+      for (const w of account.workflows.values()) {
+        if (!w.replication || w.state !== "Enabled") continue;
+        const key = w.name.toLowerCase();
+        const list = this.runs.get(key) ?? [];
+        list.push({ name: `run-${list.length + 1}`, startMs: this.stamp(), status: "Succeeded" });
+        this.runs.set(key, list);
+      }
     }
   }
 
@@ -191,12 +309,32 @@ export class FakeAzure {
         resourceGroupName: a.resourceGroupName,
         integrationAccountName: a.name,
       },
-      listSessions: async () => [...a.sessions.values()].map((s) => structuredClone(s) as Session),
-      getSession: async (name) => structuredClone(a.sessions.get(name.toLowerCase())) as Session | undefined,
+      listSessions: async () =>
+        [...a.sessions.values()].map((s) => ({ name: s.name, content: structuredClone(s.content) })),
+      listSessionsChangedSince: async (iso) =>
+        [...a.sessions.values()]
+          .filter((s) => s.changedMs >= Date.parse(iso))
+          .map((s) => ({ name: s.name, content: structuredClone(s.content) })),
+      getSession: async (name) => {
+        if (this.brokenSessions.has(name.toLowerCase()))
+          throw Object.assign(new Error("injected failure"), { statusCode: 500 });
+        const s = a.sessions.get(name.toLowerCase());
+        return s === undefined ? undefined : ({ name: s.name, content: structuredClone(s.content) } as Session);
+      },
       putSession: async (name, content) =>
-        void a.sessions.set(name.toLowerCase(), { name, content: structuredClone(content) }),
+        void a.sessions.set(name.toLowerCase(), { name, content: structuredClone(content), changedMs: this.stamp() }),
       getAgreementContent: async (name) =>
         a.artifacts.agreements.get(name.toLowerCase())?.properties.content as Record<string, unknown> | undefined,
+      listAgreements: async () =>
+        [...a.artifacts.agreements.values()].map((x) => ({
+          name: x.name,
+          content: x.properties.content as Record<string, unknown> | undefined,
+        })),
+      latestRuns: async (name, top) =>
+        (this.runs.get(name.toLowerCase()) ?? [])
+          .slice(-top)
+          .reverse()
+          .map((r) => ({ startTime: new Date(r.startMs).toISOString(), status: r.status })),
       listArtifactNames: async (kind) => [...a.artifacts[kind].values()].map((x) => x.name).sort(),
       getWorkflowState: async (name) => a.workflows.get(name.toLowerCase())?.state,
       setWorkflowEnabled: async (name, enabled) => {
@@ -209,14 +347,29 @@ export class FakeAzure {
 
   // --- HTTPS ------------------------------------------------------------------------------------
 
-  private route(method: string, url: URL, body: unknown): { status: number; body?: unknown } {
+  /** One page of `items` from `$skiptoken`, with a nextLink to the rest (ARM paging). */
+  private page<T>(items: readonly T[], url: URL, pageSize: number): { value: T[]; nextLink?: string } {
+    const start = Number(url.searchParams.get("$skiptoken") ?? "0");
+    const value = items.slice(start, start + pageSize);
+    if (start + pageSize >= items.length) return { value };
+    const next = new URL(url.toString());
+    next.searchParams.set("$skiptoken", String(start + pageSize));
+    return { value, nextLink: next.toString() };
+  }
+
+  private route(
+    method: string,
+    url: URL,
+    body: unknown,
+    pageSize = Number.MAX_SAFE_INTEGER,
+  ): { status: number; body?: unknown } {
     const p = decodeURIComponent(url.pathname);
     const ia =
       /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Logic\/integrationAccounts\/([^/]+)\/(sessions|agreements|partners|schemas|maps|certificates)(?:\/([^/]+))?$/i.exec(
         p,
       );
     const wf =
-      /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Logic\/workflows\/([^/]+)(?:\/(enable|disable))?$/i.exec(
+      /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Logic\/workflows\/([^/]+)(?:\/(enable|disable|runs))?$/i.exec(
         p,
       );
     const accountOf = (rg: string) =>
@@ -229,15 +382,23 @@ export class FakeAzure {
         return notFound("IntegrationAccountNotFound");
       const base = `/subscriptions/${sub}/resourceGroups/${a.resourceGroupName}/providers/Microsoft.Logic/integrationAccounts/${a.name}/${collection}`;
       if (collection === "sessions") {
-        const view = (s: { name: string; content: unknown }) => ({
+        const view = (s: SessionRecord) => ({
           id: `${base}/${s.name}`,
           name: s.name,
           type: "Microsoft.Logic/integrationAccounts/sessions",
-          properties: { content: s.content },
+          properties: { content: s.content, changedTime: new Date(s.changedMs).toISOString() },
         });
-        if (item === undefined && method === "GET")
-          return { status: 200, body: { value: [...a.sessions.values()].map(view) } };
+        if (item === undefined && method === "GET") {
+          // `$filter=ChangedTime ge <ISO date-time>`: the one filter the sessions list supports.
+          const filter = /ChangedTime\s+ge\s+'?([^' ]+)'?/i.exec(url.searchParams.get("$filter") ?? "");
+          const since = filter ? Date.parse(filter[1]!) : undefined;
+          const all = [...a.sessions.values()].filter((x) => since === undefined || x.changedMs >= since);
+          const pageOf = this.page(all, url, pageSize);
+          return { status: 200, body: { value: pageOf.value.map(view), nextLink: pageOf.nextLink } };
+        }
         if (item !== undefined && method === "GET") {
+          if (this.brokenSessions.has(item.toLowerCase()))
+            return { status: 500, body: { error: { code: "InternalServerError", message: "injected failure" } } };
           const s = a.sessions.get(item.toLowerCase());
           return s ? { status: 200, body: view(s) } : notFound("SessionNotFound");
         }
@@ -248,8 +409,9 @@ export class FakeAzure {
             this.failSessionPutsAfter--;
           }
           const content = (body as { properties?: { content?: unknown } })?.properties?.content;
-          a.sessions.set(item.toLowerCase(), { name: item, content });
-          return { status: 200, body: view({ name: item, content }) };
+          const record = { name: item, content, changedMs: this.stamp() };
+          a.sessions.set(item.toLowerCase(), record);
+          return { status: 200, body: view(record) };
         }
       } else {
         const kind = collection as ArtifactKind;
@@ -259,8 +421,10 @@ export class FakeAzure {
           type: `Microsoft.Logic/integrationAccounts/${kind}`,
           properties: x.properties,
         });
-        if (item === undefined && method === "GET")
-          return { status: 200, body: { value: [...a.artifacts[kind].values()].map(view) } };
+        if (item === undefined && method === "GET") {
+          const pageOf = this.page([...a.artifacts[kind].values()], url, pageSize);
+          return { status: 200, body: { value: pageOf.value.map(view), nextLink: pageOf.nextLink } };
+        }
         if (item !== undefined && method === "GET") {
           const x = a.artifacts[kind].get(item.toLowerCase());
           return x ? { status: 200, body: view(x) } : notFound("NotFound");
@@ -273,6 +437,21 @@ export class FakeAzure {
       const a = accountOf(rg!);
       const w = a?.workflows.get(name!.toLowerCase());
       if (!a || !w || a.subscriptionId !== sub) return notFound("WorkflowNotFound");
+      if (action?.toLowerCase() === "runs" && method === "GET") {
+        const top = Number(url.searchParams.get("$top") ?? "30");
+        const runs = (this.runs.get(w.name.toLowerCase()) ?? []).slice(-top).reverse();
+        return {
+          status: 200,
+          body: {
+            value: runs.map((r) => ({
+              id: `${p}/${r.name}`,
+              name: r.name,
+              type: "Microsoft.Logic/workflows/runs",
+              properties: { startTime: new Date(r.startMs).toISOString(), status: r.status },
+            })),
+          },
+        };
+      }
       if (action !== undefined && method === "POST") {
         w.state = action.toLowerCase() === "enable" ? "Enabled" : "Disabled";
         return { status: 200 };
@@ -288,19 +467,46 @@ export class FakeAzure {
   }
 
   /** Serves the model over HTTPS on 127.0.0.1; returns the endpoint URL and the CA file to trust. */
-  async serve(): Promise<{ url: string; caFile: string; close: () => Promise<void> }> {
+  async serve(options: ServeOptions = {}): Promise<{ url: string; caFile: string; close: () => Promise<void> }> {
     const { cert, key, caFile } = selfSignedCertificate();
-    const server = https.createServer({ cert, key }, (req, res) => {
+    const buckets = new Map<string, TokenBucket>();
+    // Per kind: until when (performance.now()) the last 429 told the client to wait, and when it was answered.
+    const waitUntil = { read: 0, write: 0 };
+    const answeredAt = { read: 0, write: 0 };
+    const bucket = (subscription: string, kind: "read" | "write") => {
+      const t = options.throttle!;
+      const k = `${subscription}/${kind}`;
+      let b = buckets.get(k);
+      if (b === undefined) {
+        b =
+          kind === "read"
+            ? new TokenBucket(t.readsPerSecond, t.readBurst)
+            : new TokenBucket(t.writesPerSecond, t.writeBurst);
+        buckets.set(k, b);
+      }
+      return b;
+    };
+    const latency = () =>
+      options.latencyMs === undefined
+        ? 0
+        : options.latencyMs[0] + Math.random() * (options.latencyMs[1] - options.latencyMs[0]);
+    const server = https.createServer({ cert, key, keepAliveTimeout: 30_000 }, (req, res) => {
       const url = new URL(req.url ?? "/", "https://127.0.0.1");
       const rg = /\/resourceGroups\/([^/]+)/i.exec(url.pathname)?.[1]?.toLowerCase();
       const role = Object.values(this.accounts).find((a) => a.resourceGroupName.toLowerCase() === rg)?.role;
-      this.requests.push({ method: req.method ?? "", path: url.pathname, role });
+      const record: RequestRecord = { method: req.method ?? "", path: url.pathname, role };
+      this.requests.push(record);
       const chunks: Buffer[] = [];
       req.on("data", (c: Buffer) => chunks.push(c));
       req.on("end", () => {
-        const send = (status: number, body?: unknown) => {
-          res.writeHead(status, { "content-type": "application/json", "x-ms-request-id": "fake" });
-          res.end(body === undefined ? "" : JSON.stringify(body));
+        const delay = latency();
+        const send = (status: number, body?: unknown, headers: Record<string, string> = {}) => {
+          const write = () => {
+            res.writeHead(status, { "content-type": "application/json", "x-ms-request-id": "fake", ...headers });
+            res.end(body === undefined ? "" : JSON.stringify(body));
+          };
+          if (delay > 0) setTimeout(write, delay);
+          else write();
         };
         if (req.headers.authorization !== `Bearer ${TOKEN}`)
           return send(401, { error: { code: "AuthenticationFailed", message: "bad token" } });
@@ -311,6 +517,34 @@ export class FakeAzure {
         if (role !== undefined && this.fault[role] === "hang") return; // never answers
         if (role !== undefined && this.fault[role] === "503")
           return send(503, { error: { code: "ServiceUnavailable", message: "region down" } });
+        if (options.throttle !== undefined) {
+          const kind = req.method === "GET" ? "read" : "write";
+          const arrived = performance.now();
+          // A request sent after the client saw a 429 (answered at least a round trip ago) but before its Retry-After.
+          if (arrived < waitUntil[kind] && arrived > answeredAt[kind] + 50)
+            this.earlyRetries.push({ kind, arrivedAt: arrived, allowedAt: waitUntil[kind] });
+          const subscription = /^\/subscriptions\/([^/]+)/i.exec(url.pathname)?.[1] ?? "";
+          const waitMs = bucket(subscription, kind).take();
+          if (waitMs > 0) {
+            const retryAfter = Math.max(1, Math.ceil(waitMs / 1000));
+            const sentAt = arrived + delay;
+            this.throttled.push({ kind, sentAt, retryAfterMs: retryAfter * 1000 });
+            record.throttled = true;
+            waitUntil[kind] = Math.max(waitUntil[kind], sentAt + retryAfter * 1000);
+            answeredAt[kind] = Math.max(answeredAt[kind], sentAt);
+            return send(
+              429,
+              {
+                error: {
+                  code: "TooManyRequests",
+                  message: `The request is being throttled as the limit has been reached for operation type - ${kind === "read" ? "Read" : "Write"}.`,
+                },
+              },
+              { "retry-after": String(retryAfter) },
+            );
+          }
+        }
+        this.onRequest?.();
         if (this.autoReplicate) this.replicate();
         let body: unknown;
         try {
@@ -318,7 +552,7 @@ export class FakeAzure {
         } catch {
           return send(400, { error: { code: "InvalidJson", message: "body" } });
         }
-        const r = this.route(req.method ?? "GET", url, body);
+        const r = this.route(req.method ?? "GET", url, body, options.pageSize);
         send(r.status, r.body);
       });
     });

@@ -216,6 +216,7 @@ export function checkAgreements(
       overrides,
       metadata: a.metadata,
       peakMessagesPerMinute: a.traffic?.peakMessagesPerMinute,
+      ...(a.traffic?.missingControlNumbers ? { missingControlNumbers: a.traffic.missingControlNumbers } : {}),
       mdnReceiptWorkflow: a.mdnReceiptWorkflow,
     };
     const overridePath = (direction: "receive" | "send", settingsPath: string) => {
