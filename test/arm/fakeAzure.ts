@@ -491,7 +491,7 @@ export class FakeAzure {
         ? 0
         : options.latencyMs[0] + Math.random() * (options.latencyMs[1] - options.latencyMs[0]);
     const server = https.createServer({ cert, key, keepAliveTimeout: 30_000 }, (req, res) => {
-      const url = new URL(req.url ?? "/", "https://127.0.0.1");
+      const url = new URL(req.url ?? "/", `https://${req.headers.host ?? "127.0.0.1"}`);
       const rg = /\/resourceGroups\/([^/]+)/i.exec(url.pathname)?.[1]?.toLowerCase();
       const role = Object.values(this.accounts).find((a) => a.resourceGroupName.toLowerCase() === rg)?.role;
       const record: RequestRecord = { method: req.method ?? "", path: url.pathname, role };
