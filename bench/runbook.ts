@@ -230,7 +230,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         "DR state store in Azurite. N X12 agreements with 3 generated sessions each (6 names read per agreement: the acknowledgement ones too), " +
         "R received-number sessions per account. Bounds: failover = session writes / write rate; status = (reads − burst) / read rate. " +
         "Measured = wall time of the CLI child process, Node start-up and module loading included. " +
-        "`early retries` counts requests the stand-in received before a Retry-After it had given had passed. " +
+        "`early retries` counts requests the stand-in received again before the Retry-After of their own 429 had passed. " +
         `The "2 writes/s" row runs with writes at 2/s (burst 40). Measured on ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, Node ${process.versions.node}` +
         `, load average ${os.loadavg()[0]!.toFixed(1)} at the end${done ? "" : " (partial: the run is still going)"}.`,
       "",
