@@ -35,7 +35,12 @@ interface CatchUp {
  * the primary's ControlNumberChangedTime is older or missing; received: missing), and reverse
  * workflows without a successful or skipped run started at or after `stoppedAt`.
  */
-async function catchUp(ctx: RunbookContext, since: string, stoppedAt: Date): Promise<CatchUp> {
+async function catchUp(
+  ctx: RunbookContext,
+  outputs: RunbookContext["outputs"],
+  since: string,
+  stoppedAt: Date,
+): Promise<CatchUp> {
   const { primary, secondary } = ctx.accounts;
   const [s, p] = await Promise.all([
     secondary.listSessionsChangedSince(since),
@@ -60,7 +65,7 @@ async function catchUp(ctx: RunbookContext, since: string, stoppedAt: Date): Pro
         `${session.name} (secondary ${sv.controlNumber} at ${sv.changedTime}, primary ${pv ? `${pv.controlNumber} at ${pv.changedTime}` : "unreadable"})`,
       );
   }
-  const workflows = ctx.outputs.primary.drManifest.workflows.replication;
+  const workflows = outputs.primary.drManifest.workflows.replication;
   const runs = await Promise.all(workflows.map(async (w) => [w, await primary.latestRuns(w, 5)] as const));
   for (const [w, list] of runs) {
     const ok = list.some(
@@ -77,6 +82,11 @@ async function catchUp(ctx: RunbookContext, since: string, stoppedAt: Date): Pro
 
 export async function fallback(ctx: RunbookContext): Promise<OperationResult> {
   const { primary, secondary } = ctx.accounts;
+  // The stack outputs change with each `pulumi up` this command runs: a local copy, re-read after it.
+  let outputs = ctx.outputs;
+  const reload = async () => {
+    if (ctx.reloadOutputs) outputs = await ctx.reloadOutputs();
+  };
   const phase = ctx.outputs.secondary.drPhase;
   const run = new Run(ctx, phase);
   const store = ctx.stores.secondary;
@@ -95,7 +105,7 @@ export async function fallback(ctx: RunbookContext): Promise<OperationResult> {
   run.details.startSyncTime = since;
   const handle = await RecordHandle.open(store, operationId.fallback(epoch), ctx.now, epoch);
 
-  if (phase === "normal") return verify(run, handle, epoch);
+  if (phase === "normal") return verify(run, handle, epoch, outputs);
 
   const stop = await gate(
     run,
@@ -130,10 +140,10 @@ export async function fallback(ctx: RunbookContext): Promise<OperationResult> {
       }))
     )
       return run.result("waiting-for-pulumi");
-    if (ctx.reloadOutputs) Object.assign(ctx.outputs, await ctx.reloadOutputs());
+    await reload();
   }
   run.step("Reverse replication is running");
-  const reverse = ctx.outputs.primary.drManifest.workflows.replication;
+  const reverse = outputs.primary.drManifest.workflows.replication;
   if (reverse.length === 0)
     return run.fail(
       "the primary stack publishes no replication workflows: run pulumi up on it in phase failback first",
@@ -147,7 +157,7 @@ export async function fallback(ctx: RunbookContext): Promise<OperationResult> {
       );
   }
   run.step("Stop accepting in the secondary");
-  const failures = await setWorkflows(run, secondary, ctx.outputs.secondary.drManifest.workflows.business, false);
+  const failures = await setWorkflows(run, secondary, outputs.secondary.drManifest.workflows.business, false);
   if (failures.length > 0) return run.fail(`could not disable: ${failures.join("; ")}`);
   const stoppedAt = ctx.now();
 
@@ -156,7 +166,7 @@ export async function fallback(ctx: RunbookContext): Promise<OperationResult> {
   for (;;) {
     let state: CatchUp;
     try {
-      state = await catchUp(ctx, since, stoppedAt);
+      state = await catchUp(ctx, outputs, since, stoppedAt);
     } catch (e) {
       return run.fail(`could not compare the accounts: ${describeError(e)}. Run the command again.`);
     }
@@ -177,7 +187,7 @@ export async function fallback(ctx: RunbookContext): Promise<OperationResult> {
   }
 
   run.step("Bump the primary");
-  const sessions = await accountSessions(run, primary, ctx.outputs.primary.drManifest.agreements);
+  const sessions = await accountSessions(run, primary, outputs.primary.drManifest.agreements);
   const outcome = await bumpSessions(ctx, primary, handle, sessions, { peer: secondary });
   run.report(outcome);
   if (run.errors.length > 0) return run.failed();
@@ -199,12 +209,17 @@ export async function fallback(ctx: RunbookContext): Promise<OperationResult> {
     }))
   )
     return run.result("waiting-for-pulumi");
-  if (ctx.reloadOutputs) Object.assign(ctx.outputs, await ctx.reloadOutputs());
-  return verify(run, handle, epoch);
+  await reload();
+  return verify(run, handle, epoch, outputs);
 }
 
 /** Phase `normal` after a fallback: forward replication must be enabled again; then the record is completed. */
-async function verify(run: Run, handle: RecordHandle, epoch: number): Promise<OperationResult> {
+async function verify(
+  run: Run,
+  handle: RecordHandle,
+  epoch: number,
+  outputs: RunbookContext["outputs"],
+): Promise<OperationResult> {
   const { ctx } = run;
   if (handle.record.status !== "bumped" && handle.record.status !== "completed")
     return run.fail(
@@ -212,7 +227,7 @@ async function verify(run: Run, handle: RecordHandle, epoch: number): Promise<Op
     );
   run.step("Verify primary -> secondary replication");
   const states = await Promise.all(
-    ctx.outputs.secondary.drManifest.workflows.replication.map(
+    outputs.secondary.drManifest.workflows.replication.map(
       async (n) => [n, await ctx.accounts.secondary.getWorkflowState(n)] as const,
     ),
   );

@@ -347,6 +347,34 @@ describe("catalog: bad input", () => {
     assertProblem(problems, { path: "agreements[1].mdnReceiptWorkflow", message: /non-AS2/ });
   });
 
+  it("reads the runbook's missing-session knob (traffic.missingControlNumbers), refusing other values", () => {
+    const skip = catalogCopy({
+      "agreements.yaml": (t) =>
+        t.replace(
+          "traffic: { peakMessagesPerMinute: 5 }",
+          "traffic: { peakMessagesPerMinute: 5, missingControlNumbers: skip }",
+        ),
+    });
+    const agreements = load(skip)().agreements;
+    assert.deepStrictEqual(
+      agreements.map((a) => a.missingControlNumbers),
+      [undefined, "skip", undefined],
+    );
+    const bad = catalogCopy({
+      "agreements.yaml": (t) =>
+        t.replace(
+          "traffic: { peakMessagesPerMinute: 5 }",
+          "traffic: { peakMessagesPerMinute: 5, missingControlNumbers: later }",
+        ),
+    });
+    assertProblem(problemsOf(load(bad)), {
+      path: "agreements[1].traffic.missingControlNumbers",
+      value: "later",
+      message: /not one of the allowed values/,
+      fix: /"create", "skip"/,
+    });
+  });
+
   it("reports a catalog directory that does not exist", () => {
     assertProblem(problemsOf(load(path.join(tempDir(), "nothing"))), {
       path: "(directory)",

@@ -87,7 +87,7 @@ export interface ThrottleRecord {
   readonly retryAfterMs: number;
 }
 
-/** A request that arrived while the client had been told to wait (after a 429's response, before its Retry-After). */
+/** A request that arrived again before the Retry-After its own 429 gave had passed. */
 export interface EarlyRetry {
   readonly kind: "read" | "write";
   readonly arrivedAt: number;
@@ -470,9 +470,8 @@ export class FakeAzure {
   async serve(options: ServeOptions = {}): Promise<{ url: string; caFile: string; close: () => Promise<void> }> {
     const { cert, key, caFile } = selfSignedCertificate();
     const buckets = new Map<string, TokenBucket>();
-    // Per kind: until when (performance.now()) the last 429 told the client to wait, and when it was answered.
-    const waitUntil = { read: 0, write: 0 };
-    const answeredAt = { read: 0, write: 0 };
+    // Per request (method, path and query): until when (performance.now()) its last 429 said to wait.
+    const waitUntil = new Map<string, number>();
     const bucket = (subscription: string, kind: "read" | "write") => {
       const t = options.throttle!;
       const k = `${subscription}/${kind}`;
@@ -491,7 +490,7 @@ export class FakeAzure {
         ? 0
         : options.latencyMs[0] + Math.random() * (options.latencyMs[1] - options.latencyMs[0]);
     const server = https.createServer({ cert, key, keepAliveTimeout: 30_000 }, (req, res) => {
-      const url = new URL(req.url ?? "/", "https://127.0.0.1");
+      const url = new URL(req.url ?? "/", `https://${req.headers.host ?? "127.0.0.1"}`);
       const rg = /\/resourceGroups\/([^/]+)/i.exec(url.pathname)?.[1]?.toLowerCase();
       const role = Object.values(this.accounts).find((a) => a.resourceGroupName.toLowerCase() === rg)?.role;
       const record: RequestRecord = { method: req.method ?? "", path: url.pathname, role };
@@ -520,9 +519,11 @@ export class FakeAzure {
         if (options.throttle !== undefined) {
           const kind = req.method === "GET" ? "read" : "write";
           const arrived = performance.now();
-          // A request sent after the client saw a 429 (answered at least a round trip ago) but before its Retry-After.
-          if (arrived < waitUntil[kind] && arrived > answeredAt[kind] + 50)
-            this.earlyRetries.push({ kind, arrivedAt: arrived, allowedAt: waitUntil[kind] });
+          const key = `${req.method ?? ""} ${url.pathname}${url.search}`;
+          // The same request again before the Retry-After its 429 gave (20 ms for timer granularity).
+          const allowed = waitUntil.get(key);
+          if (allowed !== undefined && arrived < allowed - 20)
+            this.earlyRetries.push({ kind, arrivedAt: arrived, allowedAt: allowed });
           const subscription = /^\/subscriptions\/([^/]+)/i.exec(url.pathname)?.[1] ?? "";
           const waitMs = bucket(subscription, kind).take();
           if (waitMs > 0) {
@@ -530,8 +531,7 @@ export class FakeAzure {
             const sentAt = arrived + delay;
             this.throttled.push({ kind, sentAt, retryAfterMs: retryAfter * 1000 });
             record.throttled = true;
-            waitUntil[kind] = Math.max(waitUntil[kind], sentAt + retryAfter * 1000);
-            answeredAt[kind] = Math.max(answeredAt[kind], sentAt);
+            waitUntil.set(key, sentAt + retryAfter * 1000);
             return send(
               429,
               {
