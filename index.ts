@@ -13,6 +13,7 @@ import { Replication } from "./components/replication";
 import { phaseState, replicationPlan } from "./components/switch";
 import { protocolsInUse } from "./components/catalog";
 import { replicationRpoMinutes, triggerExecutionsPerMonth } from "./components/workflows/replication";
+import { declareIngress, ingressOutputs } from "./components/ingressWiring";
 
 export = async () => {
   let inputs;
@@ -32,6 +33,8 @@ export = async () => {
 
   const client = authorization.getClientConfigOutput();
   const scope = { environment: config.environment, region: config.region };
+  // Partner ingress (components/ingress.ts): declared before the site, whose AS2 MDN receipts use its stable URLs.
+  const ingress = declareIngress({ config, catalog, activeRole: state.activeRole, peer });
   const site = new MirroredIntegrationAccount("b2b", {
     role: config.role,
     scope,
@@ -44,7 +47,9 @@ export = async () => {
     active: state.activeRole === config.role,
     phase,
     nonProduction: config.nonProduction,
+    stableUrls: ingress?.stableUrls,
   });
+  ingress?.component.connectWorkflows(site.businessWorkflows, site.resourceGroupName);
 
   const self = { role: config.role, id: site.integrationAccountId, callbackUrl: site.callbackUrl };
   const plan = replicationPlan(config.role, state);
@@ -102,5 +107,6 @@ export = async () => {
         : undefined,
     /** Billed trigger executions per month of this stack's enabled replication workflows (skipped polls included). */
     replicationTriggerExecutionsPerMonth: triggerExecutionsPerMonth(config.replication, enabledWorkflows),
+    ...ingressOutputs(ingress),
   };
 };

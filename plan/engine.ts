@@ -6,6 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import { INGRESS_ARM_SHAPES, computedState } from "./ingressShapes";
 
 /** The subscription id used in ids when the stack config sets none (`azure-native:subscriptionId`). */
 export const PLACEHOLDER_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
@@ -115,6 +116,7 @@ const ia = (i: Record<string, string>, sub: string) =>
   `${rg(i, sub)}/providers/Microsoft.Logic/integrationAccounts/${i.integrationAccountName}`;
 
 const ARM_SHAPES: Readonly<Record<string, ArmShape>> = {
+  ...INGRESS_ARM_SHAPES,
   "azure-native:resources:ResourceGroup": { nameInput: "resourceGroupName", id: rg },
   "azure-native:logic:IntegrationAccount": { nameInput: "integrationAccountName", id: ia },
   "azure-native:logic:IntegrationAccountPartner": {
@@ -241,7 +243,7 @@ export function createMocks(
       }
       record(args.inputs);
       const id = shape.id(plain, options.subscriptionId);
-      return { id, state: { ...args.inputs, name: azureName, id } };
+      return { id, state: { ...args.inputs, ...computedState(args.type, plain, id), name: azureName, id } };
     },
     call(args) {
       recording.invokes.push({ token: args.token, args: maskSecrets(args.inputs, known) as Record<string, unknown> });
@@ -267,7 +269,8 @@ export function createMocks(
           const basePath = `https://mock.logic.invalid/workflows/${workflow}/triggers/${trigger}/paths/invoke`;
           const value = `${basePath}?api-version=2019-05-01&sp=%2Ftriggers%2F${trigger}%2Frun&sv=1.0&sig=MOCKED-SAS-SIGNATURE`;
           known.add(value);
-          return { value, basePath, method: "POST", relativePath: "", queries: { "api-version": "2019-05-01" } };
+          const queries = { apiVersion: "2019-05-01", sp: `/triggers/${trigger}/run`, sv: "1.0", sig: "MOCKED-SAS-SIGNATURE" };
+          return { value, basePath, method: "POST", relativePath: "", queries };
         }
         default:
           throw new Error(`The offline engine does not implement the invoke ${args.token}; add it to plan/engine.ts.`);

@@ -17,6 +17,7 @@ import { InputError, Problem } from "../components/problems";
 import type { Catalog } from "../components/catalog";
 import { PLACEHOLDER_SUBSCRIPTION, PeerOutputs } from "./engine";
 import { RenderJob, STACKS, StackName, StackRender } from "./types";
+import { ingressGuess } from "./ingressShapes";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..");
 
@@ -207,6 +208,7 @@ export function configGuess(job: StackJob): PeerOutputs {
   for (const [key, value] of Object.entries(job.config)) {
     if (key.startsWith(`${PROJECT}:`) && !job.secretKeys.includes(key)) outputs[key.slice(PROJECT.length + 1)] = value;
   }
+  Object.assign(outputs, ingressGuess(job.config, job.subscriptionId));
   return { name: job.stack, outputs, secretOutputNames: [] };
 }
 

@@ -36,9 +36,11 @@ import {
   workflowsFileSchema,
 } from "./schema";
 import { YamlSource } from "./yamlFile";
+import { INBOUND_FILE, InboundFile, NO_INBOUND, checkInbound, inboundFileSchema } from "./inbound";
 
 export * from "./model";
 export { buildAgreementContent, generatedControlNumbers } from "./agreements";
+export * from "./inbound";
 
 /** Protocols the catalog's agreements use, in the order X12, EDIFACT, AS2. */
 export function protocolsInUse(catalog: Pick<Catalog, "agreements">): Protocol[] {
@@ -50,6 +52,7 @@ export const CATALOG_FILES = {
   artifacts: "artifacts.yaml",
   agreements: "agreements.yaml",
   workflows: "workflows.yaml",
+  inbound: INBOUND_FILE,
 } as const;
 
 /** Name of the runbook's own marker session in each integration account (never an agreement name). */
@@ -99,13 +102,15 @@ export function loadCatalog(dir: string, options: LoadOptions = {}): Catalog {
   const agreementsFile = read<AgreementsFile>(CATALOG_FILES.agreements, agreementsFileSchema, false);
   const workflowsFile = read<WorkflowsFile>(CATALOG_FILES.workflows, workflowsFileSchema, true);
   const workflows = workflowsFile.data ? checkWorkflows(workflowsFile.data, workflowsFile.source, root, display, problems) : undefined;
+  const inboundFile = read<InboundFile>(CATALOG_FILES.inbound, inboundFileSchema, true);
+  const inbound = inboundFile.data && workflows ? checkInbound(inboundFile.data, inboundFile.source, workflows, problems) : NO_INBOUND;
 
   const partners = partnersFile.data && partnersFile.source ? checkPartners(partnersFile.data, partnersFile.source, problems) : undefined;
   const artifacts = artifactsFile.data ? checkArtifacts(artifactsFile.data, artifactsFile.source, root, display, problems, warnings) : undefined;
   if (partners && artifacts && workflows && agreementsFile.data && agreementsFile.source) {
     const agreements = checkAgreements(agreementsFile.data, agreementsFile.source, partners, artifacts, workflows, problems, warnings);
     const { schemas, maps, certificates } = artifacts;
-    if (problems.length === 0) return { dir: root, partners, schemas, maps, certificates, agreements, workflows, warnings };
+    if (problems.length === 0) return { dir: root, partners, schemas, maps, certificates, agreements, workflows, inbound, warnings };
   }
   throw new InputError(problems);
 }
