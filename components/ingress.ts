@@ -34,6 +34,7 @@ import type { Inbound, InboundFlow } from "./catalog/inbound";
 import type { Role } from "./config";
 import * as naming from "./naming";
 import { TAG } from "./tags";
+import { REGION_HEADER } from "./ingressContract";
 
 // --- names ----------------------------------------------------------------------------------------
 
@@ -80,8 +81,7 @@ export const NAMED_VALUE = {
 export const CALLBACK_PARTS = ["api-version", "sp", "sv", "sig"] as const;
 export type CallbackPart = (typeof CALLBACK_PARTS)[number];
 
-/** The response header with which a gateway names its region (probe answers and forwarded responses). */
-export const REGION_HEADER = "x-b2bdr-region";
+export { REGION_HEADER } from "./ingressContract";
 
 // --- cost ----------------------------------------------------------------------------------------
 
@@ -115,13 +115,13 @@ function xml(text: string): string {
  * The API policy of one flow in one region (API Management policy XML). In order:
  * 1. `check-header`: only requests carrying this pair's Front Door id pass (403 otherwise);
  * 2. a `GET` is the probe: answered here with the region, never forwarded to the workflow;
- * 3. `rewrite-uri`: the trigger's invoke path with the callback URL's query, from named values
- *    (`{{…}}`; the signature is a secret named value, never in the policy text).
+ * 3. `rewrite-uri` to the trigger's invoke path (the partner's own query is dropped), then
+ *    `set-query-parameter` for each callback URL part from its named value (`{{…}}`; the signature
+ *    is a secret named value, never in the policy text).
  * Every response carries the region header, so a probe or a partner can tell which region answered.
  */
 export function gatewayPolicy(flow: Pick<InboundFlow, "name" | "trigger">, region: string): string {
   const part = (p: CallbackPart) => `{{${NAMED_VALUE.part(flow.name, p)}}}`;
-  const query = CALLBACK_PARTS.map((p) => `${p}=${part(p)}`).join("&");
   return [
     "<policies>",
     "  <inbound>",
@@ -138,7 +138,11 @@ export function gatewayPolicy(flow: Pick<InboundFlow, "name" | "trigger">, regio
     "        </return-response>",
     "      </when>",
     "    </choose>",
-    `    <rewrite-uri template="${xml(`/${encodeURIComponent(flow.trigger)}/paths/invoke?${query}`)}" copy-unmatched-params="false" />`,
+    `    <rewrite-uri template="${xml(`/${encodeURIComponent(flow.trigger)}/paths/invoke`)}" copy-unmatched-params="false" />`,
+    ...CALLBACK_PARTS.map(
+      (p) =>
+        `    <set-query-parameter name="${p}" exists-action="override"><value>${part(p)}</value></set-query-parameter>`,
+    ),
     "  </inbound>",
     "  <backend>",
     "    <base />",

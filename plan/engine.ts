@@ -269,7 +269,12 @@ export function createMocks(
           const basePath = `https://mock.logic.invalid/workflows/${workflow}/triggers/${trigger}/paths/invoke`;
           const value = `${basePath}?api-version=2019-05-01&sp=%2Ftriggers%2F${trigger}%2Frun&sv=1.0&sig=MOCKED-SAS-SIGNATURE`;
           known.add(value);
-          const queries = { apiVersion: "2019-05-01", sp: `/triggers/${trigger}/run`, sv: "1.0", sig: "MOCKED-SAS-SIGNATURE" };
+          const queries = {
+            apiVersion: "2019-05-01",
+            sp: `/triggers/${trigger}/run`,
+            sv: "1.0",
+            sig: "MOCKED-SAS-SIGNATURE",
+          };
           return { value, basePath, method: "POST", relativePath: "", queries };
         }
         default:

@@ -29,6 +29,7 @@ import {
   stackOutputsSchema,
 } from "./pulumi";
 import { status } from "./status";
+import { IngressRuntime, azureFrontDoor, httpsProbe, ingressFromOutputs } from "./ingress";
 
 export const DEFAULT_ARM_ENDPOINT = "https://management.azure.com";
 
@@ -48,6 +49,9 @@ interface GlobalOptions {
   primary: boolean;
   waitTimeout: string;
   pollInterval: string;
+  partnerUrl?: string;
+  propagationTimeout: string;
+  propagationPoll: string;
 }
 
 class UsageError extends Error {}
@@ -150,6 +154,16 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
     .option("--no-primary", "failover: make no call at all to the primary region")
     .option("--wait-timeout <seconds>", "fallback: how long to wait for the primary to catch up", "1200")
     .option("--poll-interval <seconds>", "fallback: time between catch-up checks", "30")
+    .option(
+      "--partner-url <url>",
+      "probe this partner URL instead of the stack outputs' (e.g. through a custom domain)",
+    )
+    .option(
+      "--propagation-timeout <seconds>",
+      "failover/fallback: how long to wait for Front Door to propagate the origin switch (two back-to-back changes: up to about 40 min)",
+      "2700",
+    )
+    .option("--propagation-poll <seconds>", "failover/fallback: time between propagation checks", "15")
     .addHelpText(
       "after",
       "\nExit status: 0 done (or only pulumi commands left, printed); 1 not ready / a step failed (rerun resumes);\n2 invalid command or input (no Azure call made); 3 not confirmed (nothing changed).",
@@ -226,6 +240,12 @@ async function execute(
   const timeoutMs = seconds(g.timeout, "--timeout");
   const waitTimeoutMs = seconds(g.waitTimeout, "--wait-timeout");
   const pollIntervalMs = seconds(g.pollInterval, "--poll-interval");
+  const propagationTimeoutMs = seconds(g.propagationTimeout, "--propagation-timeout");
+  const propagationPollMs = seconds(g.propagationPoll, "--propagation-poll");
+  if (g.partnerUrl !== undefined && !/^https:\/\/[^/\s]+/.test(g.partnerUrl))
+    throw new UsageError(
+      `--partner-url ${JSON.stringify(g.partnerUrl)} is not an https URL. Fix: e.g. https://b2b.contoso.com/as2`,
+    );
   let endpoint: URL;
   try {
     endpoint = new URL(g.armEndpoint);
@@ -304,6 +324,19 @@ async function execute(
         maxRetries: role === "primary" ? 1 : 3,
       },
     );
+  const ingressOutputs = ingressFromOutputs(outputs.secondary, outputs.secondary.drManifest.subscriptionId);
+  const ingress: IngressRuntime | undefined = ingressOutputs && {
+    frontDoor: azureFrontDoor(ingressOutputs.location, cred, {
+      endpoint: endpoint.toString().replace(/\/$/, ""),
+      timeoutMs,
+      maxRetries: 3,
+    }),
+    partnerUrls: g.partnerUrl !== undefined ? [g.partnerUrl] : ingressOutputs.partnerUrls,
+    probe: httpsProbe(timeoutMs),
+    propagationTimeoutMs,
+    propagationPollMs,
+    consecutive: 3,
+  };
   const now = () => new Date();
   const ctx: RunbookContext = {
     command: name,
@@ -319,6 +352,7 @@ async function execute(
     confirm: g.yes ? async () => true : (io.confirm ?? askOnTerminal),
     options: { dryRun: Boolean(g.dryRun), skipPrimary: !g.primary, waitTimeoutMs, pollIntervalMs },
     reloadOutputs: driver.available ? outputsFromPulumi : undefined,
+    ingress,
   };
   return op(ctx, sub);
 }

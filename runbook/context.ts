@@ -5,6 +5,7 @@
 import * as fs from "fs";
 import type { DrPhase, Role } from "../components/config";
 import type { AccountApi } from "./arm";
+import type { IngressRuntime } from "./ingress";
 import type { PulumiDriver, StackNames, StackOutputs } from "./pulumi";
 
 export interface AuditEntry {
@@ -58,6 +59,8 @@ export interface RunbookContext {
   readonly options: RunbookOptions;
   /** Re-reads both stacks' outputs after a `pulumi up` (Automation API only). */
   readonly reloadOutputs?: () => Promise<Readonly<Record<Role, StackOutputs>>>;
+  /** The partner ingress (runbook/ingress.ts), when the stacks declare one. */
+  readonly ingress?: IngressRuntime;
 }
 
 export type OperationStatus = "done" | "nothing-to-do" | "dry-run" | "waiting-for-pulumi" | "declined" | "failed";

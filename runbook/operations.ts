@@ -9,6 +9,7 @@ import { BumpPlan, applyBumps, bumpDetails, completeOperation, describeBump, pla
 import type { OperationResult, OperationStatus, RunbookContext } from "./context";
 import { parseGeneratedSession, readControlNumber, ticksOf } from "./controlNumbers";
 import { openFailoverEpoch, operationId, readMarker } from "./marker";
+import { switchIngress } from "./ingress";
 import { pulumiCommands } from "./pulumi";
 
 class Run {
@@ -130,6 +131,21 @@ async function setWorkflows(
   return failures;
 }
 
+/**
+ * The partner-ingress switch (runbook/ingress.ts): enable `to`'s business workflows, move the Front
+ * Door origin to `to`, wait for propagation. The `pulumi up` that follows declares the same states.
+ * Returns a result to stop with, or undefined to go on (also when there is no ingress).
+ */
+async function movePartnerTraffic(run: Run, to: Role): Promise<OperationResult | undefined> {
+  const { ctx } = run;
+  if (ctx.ingress === undefined) return undefined;
+  run.step("Partner traffic");
+  const failures = await setWorkflows(run, ctx.accounts[to], ctx.outputs[to].drManifest.workflows.business, true);
+  if (failures.length > 0) return run.fail(`could not enable the ${to}'s business workflows: ${failures.join("; ")}`);
+  const error = await switchIngress(ctx, to);
+  return error === undefined ? undefined : run.fail(error);
+}
+
 /** Sets the phase and runs `pulumi up`, or prints the commands when the Pulumi CLI is not here. */
 async function pulumiStep(run: Run, step: { setPhase?: DrPhase; up: readonly Role[] }): Promise<boolean> {
   const { ctx } = run;
@@ -200,29 +216,40 @@ export async function failover(ctx: RunbookContext): Promise<OperationResult> {
   const replication = ctx.outputs.secondary.drManifest.workflows.replication;
   const plan = await planBumps(ctx, secondary, ctx.outputs.secondary.drManifest, record);
   run.details.bumps = bumpDetails(plan);
+  // With a partner ingress the old region's workflows are disabled last, once traffic has moved.
+  const disablePrimaryStep = ctx.options.skipPrimary
+    ? "Leave the primary's workflows alone (--no-primary: no call to the primary region)."
+    : `Disable the primary's workflows, best effort, each call time-boxed: ${primaryWorkflows.join(", ") || "(none)"}.`;
   const stop = await gate(
     run,
     plan,
     `Failover ${epoch}${record ? " (resuming)" : ""}: make ${ctx.outputs.secondary.drManifest.region} the active region.`,
     [
-      ctx.options.skipPrimary
-        ? "Leave the primary's workflows alone (--no-primary: no call to the primary region)."
-        : `Disable the primary's workflows, best effort, each call time-boxed: ${primaryWorkflows.join(", ") || "(none)"}.`,
+      ...(ctx.ingress ? [] : [disablePrimaryStep]),
       `Disable primary -> secondary replication: ${replication.join(", ") || "(none)"}.`,
       `Bump the generated control numbers of ${secondary.location.integrationAccountName}:\n${bumpLines(plan).join("\n")}`,
+      ...(ctx.ingress
+        ? [
+            `Enable the secondary's business workflows, move partner traffic to the secondary's Front Door origin, wait for propagation (at most ${Math.round(ctx.ingress.propagationTimeoutMs / 1000)} s).`,
+            disablePrimaryStep,
+          ]
+        : []),
       "Set b2b-dr:drPhase = failover and run pulumi up on the secondary stack.",
     ],
   );
   if (stop) return stop;
 
-  run.step("Primary workflows");
-  if (ctx.options.skipPrimary) ctx.out.line("  skipped (--no-primary)");
-  else {
-    const failures = await setWorkflows(run, primary, primaryWorkflows, false);
-    failures.forEach((f) =>
-      run.warn(`primary ${f} (best effort: the failover goes on; disable it by hand when the region answers)`),
-    );
-  }
+  const disablePrimary = async () => {
+    run.step("Primary workflows");
+    if (ctx.options.skipPrimary) ctx.out.line("  skipped (--no-primary)");
+    else {
+      const failures = await setWorkflows(run, primary, primaryWorkflows, false);
+      failures.forEach((f) =>
+        run.warn(`primary ${f} (best effort: the failover goes on; disable it by hand when the region answers)`),
+      );
+    }
+  };
+  if (!ctx.ingress) await disablePrimary();
   run.step("Replication workflows");
   const replicationFailures = await setWorkflows(run, secondary, replication, false);
   if (replicationFailures.length > 0)
@@ -230,6 +257,11 @@ export async function failover(ctx: RunbookContext): Promise<OperationResult> {
   run.step("Control numbers");
   const errors = await applyBumps(ctx, secondary, opId, plan, (m) => void (m.epoch = epoch));
   if (errors.length > 0) return run.fail(errors.join("\n"));
+  if (ctx.ingress) {
+    const stopped = await movePartnerTraffic(run, "secondary");
+    if (stopped) return stopped;
+    await disablePrimary();
+  }
   run.step("Phase and deployment");
   if (!(await pulumiStep(run, { setPhase: "failover", up: ["secondary"] }))) return run.result("waiting-for-pulumi");
   await completeOperation(ctx, secondary, opId);
@@ -324,6 +356,11 @@ export async function fallback(ctx: RunbookContext): Promise<OperationResult> {
       `Stop accepting in the secondary: disable ${ctx.outputs.secondary.drManifest.workflows.business.join(", ") || "(no business workflows)"}.`,
       `Wait until the primary has caught up (at most ${Math.round(ctx.options.waitTimeoutMs / 1000)} s).`,
       "Bump the primary's generated control numbers to max(primary, secondary) + bump.",
+      ...(ctx.ingress
+        ? [
+            `Enable the primary's business workflows, move partner traffic to the primary's Front Door origin, wait for propagation (at most ${Math.round(ctx.ingress.propagationTimeoutMs / 1000)} s).`,
+          ]
+        : []),
       "Set b2b-dr:drPhase = normal; pulumi up the primary and the secondary; verify primary -> secondary replication.",
     ],
   );
@@ -387,6 +424,9 @@ export async function fallback(ctx: RunbookContext): Promise<OperationResult> {
     return run.fail(plan.refused.map((r) => `${r.session}: ${r.reason}. Fix: ${r.fix}.`).join("\n"));
   const errors = await applyBumps(ctx, primary, opId, plan);
   if (errors.length > 0) return run.fail(errors.join("\n"));
+  // The secondary stopped accepting above; the primary's workflows take partner traffic again.
+  const stopped = await movePartnerTraffic(run, "primary");
+  if (stopped) return stopped;
 
   run.step("Switch back");
   if (!(await pulumiStep(run, { setPhase: "normal", up: ["primary", "secondary"] })))

@@ -6,6 +6,7 @@
 import { spawnSync } from "child_process";
 import { z } from "zod";
 import { DR_PHASES, DrPhase, PROJECT, Role } from "../components/config";
+import { ingressOutputsShape } from "./ingress";
 
 export interface PulumiDriver {
   /** Whether this driver can run Pulumi itself. */
@@ -74,6 +75,7 @@ export const stackOutputsSchema = z.object({
   drPhase: z.enum(DR_PHASES),
   activeRegion: z.string().optional(),
   replicationRpoMinutes: z.number().optional(),
+  ...ingressOutputsShape,
   drManifest: z.object({
     version: z.literal(1),
     role: z.enum(["primary", "secondary"]),

@@ -7,6 +7,7 @@ import type { Role } from "../components/config";
 import { ARTIFACT_KINDS, AccountApi, Session, describeError } from "./arm";
 import type { OperationResult, RunbookContext } from "./context";
 import { parseGeneratedSession, parseReceivedSession, readControlNumber, ticksOf } from "./controlNumbers";
+import { ingressChecks } from "./ingress";
 import { openFailoverEpoch, readMarker } from "./marker";
 
 interface Check {
@@ -194,6 +195,8 @@ export async function status(ctx: RunbookContext): Promise<OperationResult> {
       `Runbook record: epoch ${marker.value.epoch}${open === undefined ? ", no failover open" : `, failover ${open} open`}`,
     );
   }
+
+  checks.push(...(await ingressChecks(ctx, activeRole)));
 
   out.line("Checks:");
   for (const c of checks) out.line(`  [${c.ok ? "ok" : "NOT READY"}] ${c.name}: ${c.detail}`);
