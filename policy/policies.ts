@@ -281,7 +281,12 @@ export const ingressOneEnabledOrigin: StackValidationPolicy = {
       );
       if (enabled.length !== 1) {
         report(
-          `Front Door route ${route.name} reaches ${enabled.length} enabled origins (${enabled.map((o) => o.name).join(", ") || "none"}) in origin group ${groupName(group)}; exactly one, the active region's, must be enabled. Set enabledState from the DR phase.`,
+          `Front Door route ${route.name} reaches ${enabled.length} enabled origins (${
+            enabled
+              .map((o) => o.name)
+              .sort()
+              .join(", ") || "none"
+          }) in origin group ${groupName(group)}; exactly one, the active region's, must be enabled. Set enabledState from the DR phase.`,
         );
       }
     }

@@ -187,6 +187,9 @@ async function pulumiStep(run: Run, step: { setPhase?: DrPhase; up: readonly Rol
  * Failover: the secondary region takes over. Steps: disable the primary's workflows (best effort,
  * time-boxed: the primary may be down or hang), disable primary → secondary replication, bump the
  * secondary's generated control numbers, set the phase to `failover` and `pulumi up` the secondary.
+ * With a partner ingress (docs/ingress.md) the primary's workflows are disabled last: after the bump,
+ * enable the secondary's business workflows, move the Front Door origin, wait for propagation, then
+ * disable the primary's.
  */
 export async function failover(ctx: RunbookContext): Promise<OperationResult> {
   const { primary, secondary } = ctx.accounts;
@@ -302,7 +305,9 @@ async function catchUp(ctx: RunbookContext): Promise<CatchUp> {
  * Fallback: the primary region takes over again. Steps: set the phase to `failback` and deploy
  * (reverse replication secondary → primary), stop accepting in the secondary, wait until the primary
  * has caught up, bump the primary to max(primary, secondary) + bump, set the phase back to `normal`
- * and deploy both stacks, verify that primary → secondary replication is enabled again.
+ * and deploy both stacks, verify that primary → secondary replication is enabled again. With a
+ * partner ingress, after the bump: enable the primary's business workflows, move the Front Door
+ * origin back, wait for propagation.
  */
 export async function fallback(ctx: RunbookContext): Promise<OperationResult> {
   const { primary, secondary } = ctx.accounts;

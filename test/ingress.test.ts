@@ -400,6 +400,14 @@ describe("ingress: rendered inputs against the ARM types", function () {
         "supportedProtocols",
       ]),
       "azure-native:apimanagement:ApiManagementService": keysOf<apimanagement.ApiManagementServiceArgs>()([
+        // The SDK fills these in with their defaults.
+        "developerPortalStatus",
+        "disableGateway",
+        "enableClientCertificate",
+        "legacyPortalStatus",
+        "natGatewayState",
+        "restore",
+        "virtualNetworkType",
         "location",
         "publisherEmail",
         "publisherName",

@@ -178,7 +178,7 @@ describe("program (offline engine, both stacks)", function () {
     for (const render of Object.values(normal())) {
       // The secondary also keeps the Front Door id secret (the gateways admit only requests carrying it).
       assert.deepStrictEqual(
-        render.secretOutputNames,
+        [...render.secretOutputNames].sort(),
         render.stack === "secondary"
           ? ["ingressFrontDoorId", "integrationAccountCallbackUrl"]
           : ["integrationAccountCallbackUrl"],
