@@ -18,6 +18,7 @@ import { replicationRpoMinutes, triggerExecutionsPerMonth } from "./model/workfl
 import { DrMonitoring } from "./components/monitoring";
 import { declaredSource, enforcePhaseAuthority, locateAuthority } from "./components/phaseAuthority";
 import { BREAK_GLASS_ENV } from "./components/phaseRule";
+import { declareIngress, ingressOutputs } from "./components/ingressWiring";
 
 export = async () => {
   // Placeholders of the sample catalog are warnings offline (the plan's engine reports the all-zero
@@ -61,6 +62,8 @@ export = async () => {
   });
   const state = phaseState(phase);
 
+  // Partner ingress (components/ingress.ts): declared before the site, whose AS2 MDN receipts use its stable URLs.
+  const ingress = declareIngress({ config, catalog, activeRole: state.activeRole, peer });
   const site = new MirroredIntegrationAccount("b2b", {
     role: config.role,
     scope,
@@ -75,6 +78,7 @@ export = async () => {
     nonProduction: config.nonProduction,
     existingNames: config.existingNames,
     adopt: config.adopt,
+    stableUrls: ingress?.stableUrls,
   });
 
   if (config.keyVaultAccess !== undefined) {
@@ -92,6 +96,7 @@ export = async () => {
     nonProduction: config.nonProduction,
     protect: config.protect,
   });
+  ingress?.component.connectWorkflows(site.businessWorkflows, site.resourceGroupName);
 
   const self = { role: config.role, id: site.integrationAccountId, callbackUrl: site.callbackUrl };
   const plan = replicationPlan(config.role, state);
@@ -164,5 +169,6 @@ export = async () => {
     replicationRpoMinutes: enabledWorkflows > 0 ? rpoMinutes : undefined,
     /** Billed trigger executions per month of this stack's enabled replication workflows (skipped polls included). */
     replicationTriggerExecutionsPerMonth: triggerExecutionsPerMonth(config.replication, enabledWorkflows),
+    ...ingressOutputs(ingress),
   };
 };

@@ -19,6 +19,9 @@ export function generateCatalog(dir: string, size: CatalogSize, sample: string):
     fs.cpSync(path.join(sample, sub), path.join(dir, sub), { recursive: true });
   fs.copyFileSync(path.join(sample, "artifacts.yaml"), path.join(dir, "artifacts.yaml"));
   fs.copyFileSync(path.join(sample, "workflows.yaml"), path.join(dir, "workflows.yaml"));
+  // The partner ingress of the sample (one inbound flow), so the plan measured is the product's.
+  if (fs.existsSync(path.join(sample, "inbound.yaml")))
+    fs.copyFileSync(path.join(sample, "inbound.yaml"), path.join(dir, "inbound.yaml"));
   const guests = Math.max(1, size.partners - 1);
   const pad = (n: number) => String(n).padStart(4, "0");
   const hostIds: { qualifier: string; value: string }[] = [];

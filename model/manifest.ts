@@ -33,11 +33,28 @@ export const drManifestSchema = z.strictObject({
   stateStore: z.strictObject({ accountName: z.string(), blobEndpoint: z.string(), container: z.string() }),
 });
 
+/** The partner-ingress outputs (docs/ingress.md): where the Front Door origins are, the partner URLs. */
+export const ingressOutputsShape = {
+  ingressFrontDoor: z
+    .object({
+      resourceGroupName: z.string(),
+      profileName: z.string(),
+      originGroupName: z.string(),
+      origins: z.object({ primary: z.string(), secondary: z.string() }),
+    })
+    .optional(),
+  ingressPartnerUrls: z.record(z.string(), z.string().nullable().optional()).optional(),
+  ingressActiveRole: z.enum(["primary", "secondary"]).optional(),
+};
+
 /** The stack outputs the runbook reads: the shape of `pulumi stack output --json` and of the plan's outputs.json. */
 export const stackOutputsSchema = z.object({
   drPhase: z.enum(DR_PHASES),
   activeRegion: z.string().optional(),
   replicationRpoMinutes: z.number().optional(),
+  /** The region's DR state store (components/drStateStore.ts). */
+  drStateStore: z.object({ accountName: z.string(), blobEndpoint: z.string(), container: z.string() }),
+  ...ingressOutputsShape,
   drManifest: drManifestSchema,
 });
 

@@ -16,6 +16,7 @@ import { ARM_SHAPES, PLACEHOLDER_TENANT, mockCallbackUrl } from "./ids";
 import { recordStackReferenceReads } from "./sdkHooks";
 
 export { PLACEHOLDER_SUBSCRIPTION, armId, mockCallbackUrl } from "./ids";
+import { INGRESS_ARM_SHAPES, computedState } from "./ingressShapes";
 
 /** What every secret becomes in plan files. */
 export const SECRET_MASK = "[secret]";
@@ -233,7 +234,7 @@ export function createMocks(
         record(args.inputs);
         return { id: undefined, state: {} };
       }
-      const shape = ARM_SHAPES[args.type];
+      const shape = ARM_SHAPES[args.type] ?? INGRESS_ARM_SHAPES[args.type];
       if (shape === undefined) {
         throw new Error(
           `The offline engine has no ARM id shape for resource type ${args.type} (${args.name}); add it to plan/engine.ts.`,
@@ -248,7 +249,7 @@ export function createMocks(
       }
       record(args.inputs);
       const id = shape.id(plain, options.subscriptionId);
-      return { id, state: { ...args.inputs, name: azureName, id } };
+      return { id, state: { ...args.inputs, ...computedState(args.type, plain, id), name: azureName, id } };
     },
     call(args) {
       recording.invokes.push({ token: args.token, args: maskSecrets(args.inputs, known) as Record<string, unknown> });
@@ -274,7 +275,13 @@ export function createMocks(
           const basePath = `https://mock.logic.invalid/workflows/${workflow}/triggers/${trigger}/paths/invoke`;
           const value = `${basePath}?api-version=2019-05-01&sp=%2Ftriggers%2F${trigger}%2Frun&sv=1.0&sig=MOCKED-SAS-SIGNATURE`;
           known.add(value);
-          return { value, basePath, method: "POST", relativePath: "", queries: { "api-version": "2019-05-01" } };
+          const queries = {
+            apiVersion: "2019-05-01",
+            sp: `/triggers/${trigger}/run`,
+            sv: "1.0",
+            sig: "MOCKED-SAS-SIGNATURE",
+          };
+          return { value, basePath, method: "POST", relativePath: "", queries };
         }
         default:
           throw new Error(`The offline engine does not implement the invoke ${args.token}; add it to plan/engine.ts.`);

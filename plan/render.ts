@@ -20,6 +20,7 @@ import { PLACEHOLDER_SUBSCRIPTION, armId, mockCallbackUrl } from "./ids";
 import { RenderJob, STACKS, StackName, StackRender } from "./types";
 import type { AuthorityRecord } from "../components/phaseRule";
 import { DR_STATE_CONTAINER } from "../components/drStateStore";
+import { ingressGuess } from "./ingressShapes";
 
 export interface RenderOptions {
   /** Project directory holding Pulumi.yaml, the stack files and index.ts. Default: this project. */
@@ -242,6 +243,7 @@ export function outputsGuess(
     blobEndpoint: `https://${accountName}.blob.core.windows.net/`,
     container: DR_STATE_CONTAINER,
   };
+  Object.assign(outputs, ingressGuess(config, subscriptionId));
   return { name: stack, outputs, secretOutputNames: ["integrationAccountCallbackUrl"] };
 }
 

@@ -140,6 +140,8 @@ const SANCTIONED_SAS_PATHS: Readonly<Record<string, { path: readonly string[]; s
     path: ["content", "aS2", "sendAgreement", "protocolSettings", "mdnSettings", "receiptDeliveryUrl"],
     secretOutput: "content",
   },
+  // The partner ingress: a trigger's callback URL parts live in secret API Management named values.
+  "azure-native:apimanagement:NamedValue": { path: ["value"], secretOutput: "value" },
 };
 
 const SAS = /[?&]sig=[^&\s"]+/i;
@@ -215,6 +217,82 @@ export const replicationInNormal: StackValidationPolicy = {
   },
 };
 
+const FD = {
+  originGroup: "azure-native:cdn:AFDOriginGroup",
+  origin: "azure-native:cdn:AFDOrigin",
+  route: "azure-native:cdn:Route",
+};
+const str = (v: unknown) => (typeof v === "string" ? v : undefined);
+
+export const ingressNoAutomaticFailover: StackValidationPolicy = {
+  name: "b2b-dr-ingress-no-automatic-failover",
+  description:
+    "Front Door origin groups of the partner ingress have no health probes and routes no rule sets: traffic moves only when the DR phase moves it (control numbers are bumped first).",
+  enforcementLevel: "mandatory",
+  validateStack: (args: StackValidationArgs, report: ReportViolation) => {
+    for (const g of args.resources.filter((r) => r.type === FD.originGroup)) {
+      if (g.props.healthProbeSettings !== undefined && g.props.healthProbeSettings !== null) {
+        report(
+          `Front Door origin group ${g.name} has health probes: Front Door would move partner traffic by itself, before control numbers are bumped. Remove healthProbeSettings; the DR phase moves traffic.`,
+        );
+      }
+    }
+    for (const r of args.resources.filter((x) => x.type === FD.route)) {
+      const ruleSets = r.props.ruleSets as unknown[] | undefined;
+      if (Array.isArray(ruleSets) && ruleSets.length > 0) {
+        report(
+          `Front Door route ${r.name} has rule sets, which can override its origin group and bypass the phase switch. Remove ruleSets.`,
+        );
+      }
+    }
+  },
+};
+
+export const ingressOneEnabledOrigin: StackValidationPolicy = {
+  name: "b2b-dr-ingress-one-enabled-origin",
+  description:
+    "Every partner-facing route of the ingress reaches exactly one enabled Front Door origin (the active region's), in every phase.",
+  enforcementLevel: "mandatory",
+  validateStack: (args: StackValidationArgs, report: ReportViolation) => {
+    const groups = args.resources.filter((r) => r.type === FD.originGroup);
+    const origins = args.resources.filter((r) => r.type === FD.origin);
+    const groupName = (g: PolicyResource) => str(g.props.originGroupName) ?? g.name;
+    // A value unknown at preview (a new group's id or name) can only mean the stack's one group.
+    const sole = groups.length === 1 ? groups[0] : undefined;
+    const groupOfRoute = (r: PolicyResource) => {
+      const id = str((r.props.originGroup as { id?: unknown } | undefined)?.id);
+      const name = id === undefined ? undefined : /\/originGroups\/([^/]+)$/i.exec(id)?.[1];
+      return name === undefined ? sole : groups.find((g) => groupName(g).toLowerCase() === name.toLowerCase());
+    };
+    const originsOf = (g: PolicyResource) =>
+      origins.filter((o) => {
+        const n = str(o.props.originGroupName);
+        return n === undefined ? g === sole : n.toLowerCase() === groupName(g).toLowerCase();
+      });
+    for (const route of args.resources.filter((r) => r.type === FD.route)) {
+      const group = groupOfRoute(route);
+      if (group === undefined) {
+        report(`Front Door route ${route.name} names an origin group this stack does not declare.`);
+        continue;
+      }
+      // ARM's default enabledState is Enabled: an origin without it counts as enabled.
+      const enabled = originsOf(group).filter(
+        (o) => o.props.enabledState === undefined || o.props.enabledState === "Enabled",
+      );
+      if (enabled.length !== 1) {
+        report(
+          `Front Door route ${route.name} reaches ${enabled.length} enabled origins (${
+            enabled
+              .map((o) => o.name)
+              .sort()
+              .join(", ") || "none"
+          }) in origin group ${groupName(group)}; exactly one, the active region's, must be enabled. Set enabledState from the DR phase.`,
+        );
+      }
+    }
+  },
+};
+
 export const resourcePolicies: readonly ResourceValidationPolicy[] = [
   integrationAccountSku,
   integrationAccountProtected,
@@ -222,4 +300,9 @@ export const resourcePolicies: readonly ResourceValidationPolicy[] = [
   receiveDuplicateChecks,
   controlNumberBounds,
 ];
-export const stackPolicies: readonly StackValidationPolicy[] = [callbackUrlsSecret, replicationInNormal];
+export const stackPolicies: readonly StackValidationPolicy[] = [
+  callbackUrlsSecret,
+  replicationInNormal,
+  ingressNoAutomaticFailover,
+  ingressOneEnabledOrigin,
+];

@@ -33,6 +33,7 @@ import {
   stackOutputsSchema,
 } from "./pulumi";
 import { status } from "./status";
+import { IngressRuntime, azureFrontDoor, httpsProbe, ingressFromOutputs } from "./ingress";
 import { guard } from "./guard";
 import { notifierFromEnv, withAnnouncements } from "./notify";
 import { latestEpoch } from "./record";
@@ -55,6 +56,9 @@ interface GlobalOptions {
   primary: boolean;
   waitTimeout: string;
   pollInterval: string;
+  partnerUrl?: string;
+  propagationTimeout: string;
+  propagationPoll: string;
   deadline: string;
   batchSize: string;
 }
@@ -150,6 +154,16 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
     .option("--no-primary", "failover: make no call at all to the primary region")
     .option("--wait-timeout <seconds>", "fallback: how long to wait for the primary to catch up", "1200")
     .option("--poll-interval <seconds>", "fallback: time between catch-up checks", "30")
+    .option(
+      "--partner-url <url>",
+      "probe this partner URL instead of the stack outputs' (e.g. through a custom domain)",
+    )
+    .option(
+      "--propagation-timeout <seconds>",
+      "failover/fallback: how long to wait for Front Door to propagate the origin switch (two back-to-back changes: up to about 40 min)",
+      "2700",
+    )
+    .option("--propagation-poll <seconds>", "failover/fallback: time between propagation checks", "15")
     .option(
       "--deadline <seconds>",
       "overall deadline of the command: throttled calls are retried (after their Retry-After) until then",
@@ -263,6 +277,12 @@ async function execute(
   const timeoutMs = seconds(g.timeout, "--timeout");
   const waitTimeoutMs = seconds(g.waitTimeout, "--wait-timeout");
   const pollIntervalMs = seconds(g.pollInterval, "--poll-interval");
+  const propagationTimeoutMs = seconds(g.propagationTimeout, "--propagation-timeout");
+  const propagationPollMs = seconds(g.propagationPoll, "--propagation-poll");
+  if (g.partnerUrl !== undefined && !/^https:\/\/[^/\s]+/.test(g.partnerUrl))
+    throw new UsageError(
+      `--partner-url ${JSON.stringify(g.partnerUrl)} is not an https URL. Fix: e.g. https://b2b.contoso.com/as2`,
+    );
   const deadlineMs = seconds(g.deadline, "--deadline");
   if (!/^[1-9]\d*$/.test(g.batchSize) || Number(g.batchSize) > 5000)
     throw new UsageError(`--batch-size ${JSON.stringify(g.batchSize)} is not a whole number from 1 to 5000`);
@@ -337,6 +357,19 @@ async function execute(
   // Signing in asks Microsoft Entra ID (or the Azure CLI) for a token, never Resource Manager: with no
   // credential this stops with how to log in (exit 2) before the first ARM call.
   const cred = await runbookCredential({ env: process.env, armEndpoint: endpoint });
+  const ingressOutputs = ingressFromOutputs(outputs.secondary, outputs.secondary.drManifest.subscriptionId);
+  const ingress: IngressRuntime | undefined = ingressOutputs && {
+    frontDoor: azureFrontDoor(ingressOutputs.location, cred, {
+      endpoint: endpoint.toString().replace(/\/$/, ""),
+      timeoutMs,
+      maxRetries: 3,
+    }),
+    partnerUrls: g.partnerUrl !== undefined ? [g.partnerUrl] : ingressOutputs.partnerUrls,
+    probe: httpsProbe(timeoutMs),
+    propagationTimeoutMs,
+    propagationPollMs,
+    consecutive: 3,
+  };
   const now = () => new Date();
   const pool = new CallPool({
     deadline: now().getTime() + deadlineMs,
@@ -397,6 +430,7 @@ async function execute(
       deep: Boolean(sub.deep),
     },
     reloadOutputs: driver.available ? outputsFromPulumi : undefined,
+    ingress,
   };
   return op(ctx, sub);
 }

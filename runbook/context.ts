@@ -5,6 +5,7 @@
 import * as fs from "fs";
 import type { DrPhase, Role } from "../model/config";
 import type { AccountApi } from "./arm";
+import type { IngressRuntime } from "./ingress";
 import type { PulumiDriver, StackNames, StackOutputs } from "./pulumi";
 import type { JsonStore } from "./stateStore";
 import type { CallPool } from "./pool";
@@ -75,6 +76,8 @@ export interface RunbookContext {
   readonly options: RunbookOptions;
   /** Re-reads both stacks' outputs after a `pulumi up` (Automation API only). */
   readonly reloadOutputs?: () => Promise<Readonly<Record<Role, StackOutputs>>>;
+  /** The partner ingress (runbook/ingress.ts), when the stacks declare one. */
+  readonly ingress?: IngressRuntime;
 }
 
 export type OperationStatus = "done" | "nothing-to-do" | "dry-run" | "waiting-for-pulumi" | "declined" | "failed";

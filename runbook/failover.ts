@@ -15,7 +15,7 @@ import type { OperationResult, RunbookContext } from "./context";
 import { expectedSessions, ExpectedSession } from "./generated";
 import { RecordHandle, latestEpoch, operationId } from "./record";
 import { ConcurrentWriteError } from "./stateStore";
-import { Run, gate, pulumiStep, setWorkflows } from "./steps";
+import { Run, gate, movePartnerTraffic, pulumiStep, setWorkflows } from "./steps";
 import { authorityStep } from "./authority";
 
 /**
@@ -91,18 +91,26 @@ export async function failover(ctx: RunbookContext): Promise<OperationResult> {
   const replication = ctx.outputs.secondary.drManifest.workflows.replication;
   const catalog = ctx.outputs.secondary.drManifest.agreements;
   const sizes = [...new Set(catalog.filter((a) => a.protocol !== "AS2").map((a) => ctx.bumpSizes.get(a.name)))];
+  const disablePrimaryStep = ctx.options.skipPrimary
+    ? "Leave the primary's workflows alone (--no-primary: no call to the primary region)."
+    : `Disable the primary's workflows, best effort, each call time-boxed: ${primaryWorkflows.join(", ") || "(none)"}.`;
   const stop = await gate(
     run,
     `Failover ${epoch}${handle.exists ? " (resuming)" : ""}: make ${ctx.outputs.secondary.drManifest.region} the active region.`,
     [
-      ctx.options.skipPrimary
-        ? "Leave the primary's workflows alone (--no-primary: no call to the primary region)."
-        : `Disable the primary's workflows, best effort, each call time-boxed: ${primaryWorkflows.join(", ") || "(none)"}.`,
+      // With a partner ingress the old region's workflows are disabled last, once traffic has moved.
+      ...(ctx.ingress ? [] : [disablePrimaryStep]),
       `Disable primary -> secondary replication: ${replication.join(", ") || "(none)"}.`,
       `Bump every generated control number of ${secondary.location.integrationAccountName} (X12/EDIFACT agreements: ` +
         `${catalog.filter((a) => a.protocol !== "AS2").length} in the catalog, plus any other found in the account), ` +
         `each by its agreement's bump (${sizes.join(", ") || "-"}; ${ctx.defaultBump} for agreements not in the catalog), ` +
         `each computed from a read made after replication is off.`,
+      ...(ctx.ingress
+        ? [
+            `Enable the secondary's business workflows, move partner traffic to the secondary's Front Door origin, wait for propagation (at most ${Math.round(ctx.ingress.propagationTimeoutMs / 1000)} s).`,
+            disablePrimaryStep,
+          ]
+        : []),
       "Record phase failover in the phase authority (phase.json), set b2b-dr:drPhase = failover and run pulumi up on the secondary stack.",
     ],
   );
@@ -128,14 +136,17 @@ export async function failover(ctx: RunbookContext): Promise<OperationResult> {
   }
   ctx.out.line(`  ${store.url}/runs/${handle.opId}.json`);
 
-  run.step("Primary workflows");
-  if (ctx.options.skipPrimary) ctx.out.line("  skipped (--no-primary)");
-  else {
-    const failures = await setWorkflows(run, primary, primaryWorkflows, false);
-    failures.forEach((f) =>
-      run.warn(`primary ${f} (best effort: the failover goes on; disable it by hand when the region answers)`),
-    );
-  }
+  const disablePrimary = async () => {
+    run.step("Primary workflows");
+    if (ctx.options.skipPrimary) ctx.out.line("  skipped (--no-primary)");
+    else {
+      const failures = await setWorkflows(run, primary, primaryWorkflows, false);
+      failures.forEach((f) =>
+        run.warn(`primary ${f} (best effort: the failover goes on; disable it by hand when the region answers)`),
+      );
+    }
+  };
+  if (!ctx.ingress) await disablePrimary();
   run.step("Replication workflows");
   const replicationFailures = await setWorkflows(run, secondary, replication, false);
   if (replicationFailures.length > 0)
@@ -161,6 +172,11 @@ export async function failover(ctx: RunbookContext): Promise<OperationResult> {
   if (run.errors.length > 0) return run.failed();
   handle.record.status = "bumped";
   await handle.save();
+  if (ctx.ingress) {
+    const moved = await movePartnerTraffic(run, "secondary");
+    if (moved) return moved;
+    await disablePrimary();
+  }
 
   run.step("Phase and deployment");
   const authorityStop = await authorityStep(run, { phase: "failover", epoch, operationId: handle.opId });

@@ -19,7 +19,7 @@ import { readControlNumber, ticksOf } from "../model/controlNumbers";
 import { accountSessions } from "./failover";
 import { RecordHandle, latestEpoch, operationId, readRecord } from "./record";
 import { ConcurrentWriteError } from "./stateStore";
-import { Run, gate, pulumiStep, setWorkflows } from "./steps";
+import { Run, gate, movePartnerTraffic, pulumiStep, setWorkflows } from "./steps";
 import { authorityStep } from "./authority";
 
 /** Config key of the reverse workflows' `startSyncTime` (components/config.ts). */
@@ -117,6 +117,11 @@ export async function fallback(ctx: RunbookContext): Promise<OperationResult> {
       `Stop accepting in the secondary: disable ${ctx.outputs.secondary.drManifest.workflows.business.join(", ") || "(no business workflows)"}.`,
       `Wait until the primary has caught up: control-number sessions changed since ${since}, and a run of every reverse workflow (AS2 MIC values too) after the stop (at most ${Math.round(ctx.options.waitTimeoutMs / 1000)} s).`,
       "Bump the primary's generated control numbers to max(primary, secondary) + bump, each from a read made then.",
+      ...(ctx.ingress
+        ? [
+            `Enable the primary's business workflows, move partner traffic to the primary's Front Door origin, wait for propagation (at most ${Math.round(ctx.ingress.propagationTimeoutMs / 1000)} s).`,
+          ]
+        : []),
       `Remove ${START_SYNC_TIME_KEY}; set b2b-dr:drPhase = normal; record phase normal in the phase authority; disable reverse replication; pulumi up the secondary, then the primary; verify primary -> secondary replication.`,
     ],
   );
@@ -193,6 +198,9 @@ export async function fallback(ctx: RunbookContext): Promise<OperationResult> {
   if (run.errors.length > 0) return run.failed();
   handle.record.status = "bumped";
   await handle.save();
+  // The secondary stopped accepting above; the primary's workflows take partner traffic again.
+  const moved = await movePartnerTraffic(run, "primary");
+  if (moved) return moved;
 
   run.step("Switch back");
   const switchStop = await authorityStep(run, { phase: "normal", epoch, operationId: handle.opId });

@@ -4,8 +4,7 @@
  * can only say which `pulumi` commands a person must run.
  */
 import { spawnSync } from "child_process";
-import { z } from "zod";
-import { DR_PHASES, DrPhase, PROJECT, Role } from "../model/config";
+import { DrPhase, PROJECT, Role } from "../model/config";
 
 export interface PulumiDriver {
   /** Whether this driver can run Pulumi itself. */
@@ -88,32 +87,5 @@ export function automationDriver(workDir: string, names: StackNames): PulumiDriv
   };
 }
 
-const range = z.object({ lower: z.number(), upper: z.number(), rollover: z.boolean() });
-
-/** The stack outputs the runbook reads; the shape of `pulumi stack output --json` (and the plan's outputs.json). */
-export const stackOutputsSchema = z.object({
-  drPhase: z.enum(DR_PHASES),
-  activeRegion: z.string().optional(),
-  replicationRpoMinutes: z.number().optional(),
-  /** The region's DR state store (components/drStateStore.ts). */
-  drStateStore: z.object({ accountName: z.string(), blobEndpoint: z.string(), container: z.string() }),
-  drManifest: z.object({
-    version: z.literal(1),
-    role: z.enum(["primary", "secondary"]),
-    region: z.string(),
-    subscriptionId: z.string(),
-    resourceGroupName: z.string(),
-    integrationAccount: z.object({ id: z.string(), name: z.string() }),
-    agreements: z.array(
-      z.object({
-        name: z.string(),
-        protocol: z.enum(["X12", "Edifact", "AS2"]),
-        controlNumbers: z.object({ interchange: range, group: range, transactionSet: range }).optional(),
-      }),
-    ),
-    workflows: z.object({ replication: z.array(z.string()), business: z.array(z.string()) }),
-  }),
-});
-
-export type StackOutputs = z.infer<typeof stackOutputsSchema>;
-export type Manifest = StackOutputs["drManifest"];
+export { stackOutputsSchema } from "../model/manifest";
+export type { StackOutputs, DrManifest as Manifest } from "../model/manifest";

@@ -9,6 +9,7 @@ import type { OperationResult, RunbookContext } from "./context";
 import { phaseAgreement } from "./authority";
 import { parseGeneratedSession, parseReceivedSession, readControlNumber, ticksOf } from "../model/controlNumbers";
 import { latestEpoch } from "./record";
+import { ingressChecks } from "./ingress";
 import { expectedSessions } from "./generated";
 
 interface Check {
@@ -282,6 +283,8 @@ export async function status(ctx: RunbookContext): Promise<OperationResult> {
       detail: p.agree ? `all ${p.authorityPhase}` : p.differences.join("; "),
     });
   } else checks.push({ name: "phase agreement", ok: false, detail: `phase authority unreadable (${phases.error})` });
+
+  checks.push(...(await ingressChecks(ctx, activeRole)));
 
   out.line("Checks:");
   for (const c of checks) out.line(`  [${c.ok ? "ok" : "NOT READY"}] ${c.name}: ${c.detail}`);

@@ -7,6 +7,7 @@ import { AccountApi, describeError } from "./arm";
 import type { BumpOutcome } from "./bumpRun";
 import type { OperationResult, OperationStatus, RunbookContext } from "./context";
 import { pulumiCommands } from "./pulumi";
+import { switchIngress } from "./ingress";
 
 export interface PulumiStep {
   /** Stack config to set (a value) or remove (undefined) first. */
@@ -188,4 +189,19 @@ export async function pulumiStep(run: Run, step: PulumiStep): Promise<boolean> {
     });
   }
   return true;
+}
+
+/**
+ * The partner-ingress switch (runbook/ingress.ts, docs/ingress.md): enable `to`'s business workflows,
+ * move the Front Door origin to `to`, wait for propagation. The `pulumi up` that follows declares the
+ * same states. Returns a result to stop with, or undefined to go on (also when there is no ingress).
+ */
+export async function movePartnerTraffic(run: Run, to: Role): Promise<OperationResult | undefined> {
+  const { ctx } = run;
+  if (ctx.ingress === undefined) return undefined;
+  run.step("Partner traffic");
+  const failures = await setWorkflows(run, ctx.accounts[to], ctx.outputs[to].drManifest.workflows.business, true);
+  if (failures.length > 0) return run.fail(`could not enable the ${to}'s business workflows: ${failures.join("; ")}`);
+  const error = await switchIngress(ctx, to);
+  return error === undefined ? undefined : run.fail(error);
 }

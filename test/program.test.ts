@@ -103,7 +103,7 @@ describe("program (offline engine, both stacks)", function () {
   it("protects the resource group and the integration account, parents every child to the component", () => {
     for (const render of Object.values(normal())) {
       const byType = (t: string) => render.resources.filter((r) => r.type === t);
-      assert.ok(byType("azure-native:resources:ResourceGroup")[0]?.protect);
+      assert.ok(render.resources.find((r) => r.name === "b2b-rg")?.protect);
       assert.ok(byType("azure-native:logic:IntegrationAccount")[0]?.protect);
       for (const r of render.resources.filter((x) => x.type.startsWith("azure-native:"))) {
         const component = r.name.startsWith("replication-")
@@ -114,7 +114,9 @@ describe("program (offline engine, both stacks)", function () {
               ? "state"
               : r.name.startsWith("monitoring-")
                 ? "monitoring"
-                : "b2b";
+                : r.name.startsWith("ingress-")
+                  ? "ingress"
+                  : "b2b";
         assert.strictEqual(r.parent, component, `${r.name} is a child of its component`);
       }
       const ia = byType("azure-native:logic:IntegrationAccount")[0]!;
@@ -210,7 +212,13 @@ describe("program (offline engine, both stacks)", function () {
 
   it("exports the callback URL as a secret, and only it", () => {
     for (const render of Object.values(normal())) {
-      assert.deepStrictEqual(render.secretOutputNames, ["integrationAccountCallbackUrl"]);
+      // The secondary also keeps the Front Door id secret (the gateways admit only requests carrying it).
+      assert.deepStrictEqual(
+        [...render.secretOutputNames].sort(),
+        render.stack === "secondary"
+          ? ["ingressFrontDoorId", "integrationAccountCallbackUrl"]
+          : ["integrationAccountCallbackUrl"],
+      );
       assert.ok(!render.secretOutputNames.includes("drManifest"));
       assert.strictEqual(render.outputs.integrationAccountCallbackUrl, "[secret]");
     }
@@ -279,14 +287,16 @@ describe("program (offline engine, both stacks)", function () {
     }
   });
 
-  it("points the AS2 MDN receipt URL at each region's own workflow, as a secret", () => {
+  it("points the AS2 MDN receipt URL at the inbound flow's stable partner URL in both regions (no credentials in it)", () => {
+    // Without an inbound flow it is each region's own callback URL, a secret: test/ingress.test.ts.
+    const url = (normal().secondary.outputs.ingressPartnerUrls as Record<string, string>)["as2-receive"];
     for (const render of Object.values(normal())) {
       const as2 = render.resources.find((r) => r.name === "b2b-agreement-Contoso-Fabrikam-AS2")!;
-      assert.ok(as2.secretInputs.includes("content"));
       const mdn = (
         as2.inputs.content as { aS2: { sendAgreement: { protocolSettings: { mdnSettings: Record<string, unknown> } } } }
       ).aS2.sendAgreement.protocolSettings.mdnSettings;
-      assert.strictEqual(mdn.receiptDeliveryUrl, "[secret]");
+      assert.strictEqual(mdn.receiptDeliveryUrl, url);
+      assert.match(String(url), /^https:\/\/fde-b2bdr-prod-[0-9a-f]+\.z01\.azurefd\.net\/as2$/);
       assert.strictEqual(mdn.sendMDNAsynchronously, true);
       assert.ok(as2.dependsOn.includes("b2b-workflow-as2-receive"));
     }

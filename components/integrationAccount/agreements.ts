@@ -16,33 +16,45 @@ export interface AgreementDependencies {
   readonly certificates: ReadonlyMap<string, pulumi.Resource>;
   /** This region's business workflows (an AS2 agreement's MDN receipt URL is one's callback URL). */
   readonly workflows: ReadonlyMap<string, DeclaredWorkflow>;
+  /**
+   * Stable partner URLs (components/ingress.ts) by workflow name: an AS2 agreement whose receipt
+   * workflow has one gets it as receiptDeliveryUrl instead of the regional callback URL, so late
+   * MDNs reach whichever region is active. An unknown URL (the Front Door not deployed yet) falls
+   * back to the regional callback URL.
+   */
+  readonly stableUrls?: ReadonlyMap<string, pulumi.Output<string | undefined>>;
 }
 
 /**
- * The agreement content for this region: plain, or (AS2 with `mdnReceiptWorkflow`) with this
- * region's workflow callback URL as the MDN receipt URL, which makes the content a secret.
+ * The agreement content for this region: plain, or (AS2 with `mdnReceiptWorkflow`) with the MDN
+ * receipt URL: the flow's stable partner URL when an inbound flow covers the receipt workflow, else
+ * this region's workflow callback URL, which makes the content a secret.
  */
 function regionalContent(
   ctx: ArtifactContext,
   agreement: AgreementSpec,
   workflows: ReadonlyMap<string, DeclaredWorkflow>,
+  stableUrls?: ReadonlyMap<string, pulumi.Output<string | undefined>>,
 ): pulumi.Input<inputs.logic.AgreementContentArgs> {
   // The settings are compile-checked against the SDK types in catalog/defaults.ts.
   const build = (receiptDeliveryUrl?: string) =>
     buildAgreementContent(agreement, { receiptDeliveryUrl }) as inputs.logic.AgreementContentArgs;
   const receiver = agreement.mdnReceiptWorkflow === undefined ? undefined : workflows.get(agreement.mdnReceiptWorkflow);
   if (receiver === undefined || receiver.spec.requestTrigger === undefined) return build();
-  const url = logic
-    .listWorkflowTriggerCallbackUrlOutput(
-      {
-        resourceGroupName: ctx.resourceGroupName,
-        workflowName: receiver.resource.name,
-        triggerName: receiver.spec.requestTrigger,
-      },
-      { parent: ctx.parent },
-    )
-    .apply((r) => r.value);
-  return pulumi.secret(url).apply((u) => build(u));
+  const workflow = receiver.resource;
+  const trigger = receiver.spec.requestTrigger;
+  const regional = () => {
+    const url = logic
+      .listWorkflowTriggerCallbackUrlOutput(
+        { resourceGroupName: ctx.resourceGroupName, workflowName: workflow.name, triggerName: trigger },
+        { parent: ctx.parent },
+      )
+      .apply((r) => r.value);
+    return pulumi.secret(url).apply((u) => build(u));
+  };
+  const stable = stableUrls?.get(receiver.spec.name);
+  if (stable === undefined) return regional();
+  return stable.apply((u) => (u ? pulumi.output(build(u)) : regional()));
 }
 
 /** Names of the catalog certificates an agreement's settings refer to. */
@@ -92,7 +104,7 @@ export function declareAgreements(
           guestPartner: agreement.guest.partner,
           hostIdentity: agreement.host.identity,
           guestIdentity: agreement.guest.identity,
-          content: regionalContent(ctx, agreement, deps.workflows),
+          content: regionalContent(ctx, agreement, deps.workflows, deps.stableUrls),
           metadata: agreement.metadata,
         },
         {

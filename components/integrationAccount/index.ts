@@ -76,6 +76,8 @@ export interface MirroredIntegrationAccountArgs {
    * @default undefined (create)
    */
   readonly adopt?: { readonly subscriptionId: string };
+  /** Optional. Stable partner URLs by business workflow name (AS2 MDN receipts use them; components/ingress.ts). */
+  readonly stableUrls?: ReadonlyMap<string, pulumi.Output<string | undefined>>;
 }
 
 export class MirroredIntegrationAccount extends pulumi.ComponentResource {
@@ -93,6 +95,8 @@ export class MirroredIntegrationAccount extends pulumi.ComponentResource {
   readonly agreements: ReadonlyMap<string, logic.IntegrationAccountAgreement>;
   /** Azure names of the business workflows, in catalog order. */
   readonly businessWorkflowNames: readonly string[];
+  /** The business workflows by catalog name. */
+  readonly businessWorkflows: ReadonlyMap<string, logic.Workflow>;
 
   constructor(name: string, args: MirroredIntegrationAccountArgs, opts?: pulumi.ComponentResourceOptions) {
     super("b2b-dr:integration:MirroredIntegrationAccount", name, {}, opts);
@@ -188,11 +192,13 @@ export class MirroredIntegrationAccount extends pulumi.ComponentResource {
     );
     const workflows = business.workflows;
     this.businessWorkflowNames = business.workflowNames;
+    this.businessWorkflows = new Map([...workflows].map(([k, w]) => [k, w.resource]));
     this.agreements = declareAgreements(ctx, args.catalog.agreements, {
       partners: this.partners,
       schemas: this.schemas,
       certificates: this.certificates,
       workflows,
+      stableUrls: args.stableUrls,
     });
 
     this.registerOutputs({

@@ -9,6 +9,7 @@ import { PROTOCOLS } from "./schema";
 export * from "./model";
 export { buildAgreementContent, generatedControlNumbers } from "./agreements";
 export { CATALOG_FILES, LoadOptions, loadCatalog } from "./loader";
+export * from "./inbound";
 export { CERTIFICATE_WARNING_DAYS } from "./rules/certificates";
 /** @deprecated The runbook's session prefix lives in the naming module; import it from `model/naming`. */
 export { RUNBOOK_SESSION_PREFIX } from "../naming";

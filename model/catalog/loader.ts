@@ -27,12 +27,14 @@ import {
   workflowsFileSchema,
 } from "./schema";
 import { YamlSource } from "./yamlFile";
+import { INBOUND_FILE, InboundFile, NO_INBOUND, checkInbound, inboundFileSchema } from "./inbound";
 
 export const CATALOG_FILES = {
   partners: "partners.yaml",
   artifacts: "artifacts.yaml",
   agreements: "agreements.yaml",
   workflows: "workflows.yaml",
+  inbound: INBOUND_FILE,
 } as const;
 
 export interface LoadOptions {
@@ -85,6 +87,7 @@ export function loadCatalog(dir: string, options: LoadOptions = {}): Catalog {
   const artifactsFile = readFile<ArtifactsFile>(files, CATALOG_FILES.artifacts, artifactsFileSchema, true);
   const agreementsFile = readFile<AgreementsFile>(files, CATALOG_FILES.agreements, agreementsFileSchema, false);
   const workflowsFile = readFile<WorkflowsFile>(files, CATALOG_FILES.workflows, workflowsFileSchema, true);
+  const inboundFile = readFile<InboundFile>(files, CATALOG_FILES.inbound, inboundFileSchema, true);
 
   const artifacts = artifactsFile.data;
   const artifactsSource = artifactsFile.source;
@@ -122,8 +125,15 @@ export function loadCatalog(dir: string, options: LoadOptions = {}): Catalog {
         )
       : undefined;
 
+  const inboundProblems: Problem[] = [];
+  const inbound =
+    inboundFile.data && workflows
+      ? checkInbound(inboundFile.data, inboundFile.source, workflows, inboundProblems)
+      : NO_INBOUND;
   const problems = [
     ...partnersFile.problems,
+    ...inboundFile.problems,
+    ...inboundProblems,
     ...artifactsFile.problems,
     ...agreementsFile.problems,
     ...workflowsFile.problems,
@@ -132,7 +142,9 @@ export function loadCatalog(dir: string, options: LoadOptions = {}): Catalog {
   if (problems.length > 0 || !partners || !schemas || !maps || !certificates || !agreements || !workflows) {
     throw new InputError(problems);
   }
-  const sources = [partnersFile, artifactsFile, agreementsFile, workflowsFile].flatMap((f) => f.source ?? []);
+  const sources = [partnersFile, artifactsFile, agreementsFile, workflowsFile, inboundFile].flatMap(
+    (f) => f.source ?? [],
+  );
   return {
     dir: root,
     partners,
@@ -141,6 +153,7 @@ export function loadCatalog(dir: string, options: LoadOptions = {}): Catalog {
     certificates,
     agreements,
     workflows,
+    inbound,
     warnings: results.flatMap((r) => r.warnings),
     placeholders: sources.flatMap(placeholderProblems),
   };

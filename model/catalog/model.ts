@@ -106,6 +106,8 @@ export interface Catalog {
   readonly certificates: readonly CertificateArtifact[];
   readonly agreements: readonly AgreementSpec[];
   readonly workflows: readonly BusinessWorkflow[];
+  /** Inbound flows (`inbound.yaml`): one stable partner URL each; undefined/empty: no ingress. */
+  readonly inbound?: import("./inbound").Inbound;
   /** Advice that does not stop a deployment (e.g. a duplicate check turned off). */
   readonly warnings: readonly string[];
   /**

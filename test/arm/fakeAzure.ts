@@ -15,6 +15,7 @@ import type { Role } from "../../model/config";
 import type { AccountApi, ArtifactKind, Session } from "../../runbook/arm";
 import { isoOfTicks, ticksOf } from "../../model/controlNumbers";
 import type { StackRender } from "../../plan/types";
+import { FakeFrontDoor, parseJson } from "./fakeFrontDoor";
 
 export const API_VERSION = "2019-05-01";
 export const TOKEN = "test-token-not-a-secret";
@@ -124,6 +125,8 @@ export class FakeAzure {
   /** What the partner saw: every generated control number sent, per `${agreement}-${kind}`. */
   readonly issued = new Map<string, number[]>();
   private clock = Date.parse("2026-11-26T08:00:00Z");
+  /** The partner ingress stand-in, when the renders declare one. */
+  readonly frontDoor: FakeFrontDoor | undefined;
   /** Use the wall clock for service-set times (runs, changedTime): for a CLI that runs on the real clock. */
   wallClock = false;
   private stamp(): number {
@@ -193,6 +196,8 @@ export class FakeAzure {
       };
     };
     this.accounts = { primary: make("primary"), secondary: make("secondary") };
+    this.frontDoor =
+      "ingressFrontDoor" in (renders.secondary.outputs as object) ? new FakeFrontDoor(renders) : undefined;
   }
 
   /** Advances the fake clock; returns the new time as an ISO date-time with 7 fractional digits. */
@@ -221,6 +226,7 @@ export class FakeAzure {
       }
       for (const key of [...account.workflows.keys()]) if (!declared.has(key)) account.workflows.delete(key);
     }
+    this.frontDoor?.deploy(renders);
   }
 
   /** Seeds a generated control-number session. */
@@ -498,6 +504,15 @@ export class FakeAzure {
       const chunks: Buffer[] = [];
       req.on("data", (c: Buffer) => chunks.push(c));
       req.on("end", () => {
+        // The partner ingress (Front Door origins and edge): test/arm/fakeFrontDoor.ts.
+        const fd = this.frontDoor?.handle(
+          req.method ?? "GET",
+          url,
+          req.headers.authorization,
+          TOKEN,
+          parseJson(chunks),
+        );
+        if (fd !== undefined) return void (res.writeHead(fd.status, fd.headers), res.end(fd.body));
         const delay = latency();
         const send = (status: number, body?: unknown, headers: Record<string, string> = {}) => {
           const write = () => {
