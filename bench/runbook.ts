@@ -234,7 +234,9 @@ export async function main(argv: readonly string[]): Promise<number> {
         `The "2 writes/s" row runs with writes at 2/s (burst 40). Measured on ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, Node ${process.versions.node}` +
         `, load average ${os.loadavg()[0]!.toFixed(1)} at the end${done ? "" : " (partial: the run is still going)"}.`,
       "",
+      "```text",
       table,
+      "```",
       "",
     ].join("\n");
     const file = path.join(ROOT, "docs", "benchmarks", "runbook.md");
