@@ -33,7 +33,10 @@ const workflow = (file: string) =>
   YAML.parse(fs.readFileSync(path.join(PROJECT_DIR, ".github", "workflows", file), "utf8")) as {
     jobs: Record<string, Job>;
   };
-const isPulumiCommand = (s: Step) => s.uses?.startsWith("pulumi/actions@") === true && s.with?.command !== undefined;
+/** A step that runs a Pulumi command: pulumi/actions with a command, or a shell step calling `pulumi preview|up|refresh|destroy`. */
+const isPulumiCommand = (s: Step) =>
+  (s.uses?.startsWith("pulumi/actions@") === true && s.with?.command !== undefined) ||
+  /(^|\s)pulumi (preview|up|refresh|destroy)\b/m.test(s.run ?? "");
 const GUARD =
   /npm run dr -- guard --stack (primary|secondary|\$\{\{ matrix\.stack \}\}) --secondary-outputs secondary-outputs\.json/;
 
@@ -87,7 +90,12 @@ describe("phase guard in the GitHub workflows", () => {
         const stacks = new Set(
           job.steps
             .filter(isPulumiCommand)
-            .map((s) => String(s.with!["stack-name"]).split("/").pop()!)
+            .map((s) =>
+              s.with !== undefined
+                ? String(s.with["stack-name"]).split("/").pop()!
+                : (/--stack "?\$STACK_PREFIX\/(\$\{\{ matrix\.stack \}\}|primary|secondary)/.exec(s.run ?? "")?.[1] ??
+                  "(none)"),
+            )
             .filter((s) => s !== "secondary" || name !== "converge"),
         );
         for (const stack of stacks)

@@ -67,7 +67,7 @@ describe("policy pack: self-contained and publishable", () => {
     const specs = specifiers('import { TAG } from "../model/tags";\nimport x = require("zod");');
     assert.deepStrictEqual(
       specs.map((s) => outside(file, s, deps)),
-      ["../components/tags leaves policy/", "zod is not a dependency in policy/package.json"],
+      ["../model/tags leaves policy/", "zod is not a dependency in policy/package.json"],
     );
   });
 

@@ -52,6 +52,7 @@ const SDK_CALL_ACTIONS: Record<string, string> = {
   "workflows.get": "Microsoft.Logic/workflows/read",
   "workflows.enable": "Microsoft.Logic/workflows/enable/action",
   "workflows.disable": "Microsoft.Logic/workflows/disable/action",
+  "workflowRuns.list": "Microsoft.Logic/workflows/runs/read",
 };
 
 describe("custom Azure roles (deploy/roles)", () => {
