@@ -328,7 +328,13 @@ describe("placeholders of the sample (issue 9, item 6)", () => {
       value: "edi@fabrikam.example",
       message: /reserved for documentation/,
     });
-    assert.strictEqual(problems.length, 6, problems.map(formatProblem).join("\n"));
+    assertProblem(problems, {
+      file: "catalog/inbound.yaml",
+      path: "publisher.email",
+      value: "b2b-ops@contoso.example",
+      message: /reserved for documentation/,
+    });
+    assert.strictEqual(problems.length, 7, problems.map(formatProblem).join("\n"));
   });
 
   it("accepts a catalog without placeholders for a real subscription", () => {
@@ -336,6 +342,7 @@ describe("placeholders of the sample (issue 9, item 6)", () => {
       "artifacts.yaml": (t) =>
         t.replaceAll("00000000-0000-0000-0000-000000000000", "6f1c2a9e-3b1d-4c55-9a0e-2d1f7b3c8e41"),
       "partners.yaml": (t) => t.replaceAll(".example", ".com"),
+      "inbound.yaml": (t) => t.replaceAll(".example", ".com"),
     });
     assert.ok(real(dir).catalog);
   });
