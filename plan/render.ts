@@ -243,8 +243,11 @@ export function outputsGuess(
     blobEndpoint: `https://${accountName}.blob.core.windows.net/`,
     container: DR_STATE_CONTAINER,
   };
-  Object.assign(outputs, ingressGuess(config, subscriptionId));
-  return { name: stack, outputs, secretOutputNames: ["integrationAccountCallbackUrl"] };
+  const ingress = ingressGuess(config, subscriptionId);
+  Object.assign(outputs, ingress);
+  // Secret in the stack's outputs, so secret in the guess: the fixed point compares secrecy too.
+  const secret = ["integrationAccountCallbackUrl", ...["ingressFrontDoorId"].filter((k) => k in ingress)];
+  return { name: stack, outputs, secretOutputNames: secret };
 }
 
 /**
