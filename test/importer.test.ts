@@ -207,8 +207,17 @@ describe("catalog import: adoption, re-import and bad input", function () {
     const r = await h.run(["--out", out, "--json"]);
     assert.strictEqual(r.code, 0, r.stderr);
     const adoption = (JSON.parse(r.stdout) as { adoption: Record<string, string> }).adoption;
+    // A real subscription refuses the sample's placeholders (documentation domains): a user replaces
+    // them before adopting, and so does this test.
+    const partners = path.join(out, "partners.yaml");
+    fs.writeFileSync(partners, fs.readFileSync(partners, "utf8").replaceAll(".example", ".com"));
     const jobs = prepareJobs({ catalog: out });
-    const config = { ...jobs.primary.config, ...adoption, "b2b-dr:catalogPath": out };
+    const config = {
+      ...jobs.primary.config,
+      ...adoption,
+      "b2b-dr:catalogPath": out,
+      "b2b-dr:alertEmails": '["edi-oncall@contoso.com"]',
+    };
     const primary = await renderStack({ ...jobs.primary, config, subscriptionId: SUBSCRIPTION }, jobs.secondary.guess);
     const accounts = primary.resources.filter((x) => x.type === "azure-native:logic:IntegrationAccount");
     assert.strictEqual(accounts.length, 1);
