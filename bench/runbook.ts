@@ -113,6 +113,11 @@ async function scenario(
     files.secondary!,
     "--arm-endpoint",
     server.url,
+    // The partner ingress stand-in's edge, and fast propagation polls (the bench measures control numbers).
+    "--partner-url",
+    `${server.url}/edge/as2`,
+    "--propagation-poll",
+    "0.05",
   ];
   const rows: RunbookRow[] = [];
   const measure = async (name: string, args: string[], bound: (w: number, r: number) => number) => {

@@ -99,6 +99,11 @@ class Site {
           ...this.outputs(),
           "--arm-endpoint",
           this.url,
+          // The partner ingress stand-in (test/arm/fakeFrontDoor.ts): its edge, and fast propagation polls.
+          "--partner-url",
+          `${this.url}/edge/as2`,
+          "--propagation-poll",
+          "0.05",
         ],
         {
           cwd: PROJECT_DIR,
