@@ -3,8 +3,8 @@
  * local HTTPS ARM stand-in (test/arm/fakeAccount.ts) serving a realistic account, then the real
  * catalog loader and the offline plan on the imported catalog.
  */
+import { CliRun, runTsCli } from "./support/cli";
 import * as assert from "assert";
-import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
@@ -23,14 +23,9 @@ import {
   realisticAccount,
 } from "./arm/accountFixture";
 import { FakeAccountServer } from "./arm/fakeAccount";
-import { PROJECT_DIR, tempDir } from "./helpers";
+import { tempDir } from "./helpers";
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
-}
+type Run = CliRun;
 
 class Harness {
   fake = new FakeAccountServer(realisticAccount());
@@ -45,38 +40,9 @@ class Harness {
   }
 
   run(args: string[], account = ACCOUNT_ID): Promise<Run> {
-    const started = Date.now();
-    return new Promise((resolve, reject) => {
-      const child = spawn(
-        process.execPath,
-        [
-          "-r",
-          "ts-node/register/transpile-only",
-          path.join(PROJECT_DIR, "importer/cli.ts"),
-          "import",
-          "--account",
-          account,
-          "--arm-endpoint",
-          this.url,
-          ...args,
-        ],
-        {
-          cwd: PROJECT_DIR,
-          env: {
-            ...process.env,
-            NODE_EXTRA_CA_CERTS: this.caFile,
-            AZURE_ACCESS_TOKEN: TOKEN,
-            TS_NODE_TRANSPILE_ONLY: "true",
-          },
-          stdio: ["ignore", "pipe", "pipe"],
-        },
-      );
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
-      child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-      child.on("error", reject);
-      child.on("close", (code) => resolve({ code, stdout, stderr, ms: Date.now() - started }));
+    return runTsCli("importer/cli.ts", ["import", "--account", account, "--arm-endpoint", this.url, ...args], {
+      NODE_EXTRA_CA_CERTS: this.caFile,
+      AZURE_ACCESS_TOKEN: TOKEN,
     });
   }
 }

@@ -5,8 +5,8 @@
  * when the repository's phase differs from the authority's, 0 when they agree, and 0 with a logged
  * warning under break-glass.
  */
+import { CliRun, runTsCli } from "./support/cli";
 import * as assert from "assert";
-import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
@@ -110,11 +110,7 @@ describe("phase guard in the GitHub workflows", () => {
   }
 });
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+type Run = Omit<CliRun, "ms">;
 
 /** The guard in this process (the same code as the CLI's, over the real Azure SDK against Azurite). */
 async function guardInProcess(args: string[], env: Record<string, string> = {}): Promise<Run> {
@@ -130,23 +126,7 @@ async function guardInProcess(args: string[], env: Record<string, string> = {}):
 
 /** The guard as the workflows run it: the real CLI in a child process. */
 function runGuard(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ["-r", "ts-node/register/transpile-only", path.join(PROJECT_DIR, "runbook/cli.ts"), ...args],
-      {
-        cwd: PROJECT_DIR,
-        env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true", [BREAK_GLASS_ENV]: "", ...env },
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-    child.on("error", reject);
-    child.on("exit", (code) => resolve({ code, stdout, stderr }));
-  });
+  return runTsCli("runbook/cli.ts", args, { [BREAK_GLASS_ENV]: "", ...env });
 }
 
 describe("phase guard against the storage emulator (Azurite)", function () {

@@ -4,15 +4,15 @@
  * There is no Pulumi CLI here, so the runbook prints the pulumi commands and the test plays them
  * (switching to the outputs of the next phase, and deploying its workflow states).
  */
+import { runTsCli } from "./support/cli";
 import * as assert from "assert";
-import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import type { DrPhase, Role } from "../model/config";
 import { StackRender } from "../plan/types";
 import { FakeAzure, TOKEN } from "./arm/fakeAzure";
 import { AZURITE_ACCOUNT, AZURITE_KEY, Azurite, startAzurite } from "./support/azurite";
-import { PROJECT_DIR, tempDir } from "./helpers";
+import { tempDir } from "./helpers";
 import { Pair, pairFor } from "./renders";
 
 const X12 = "Contoso-Fabrikam-X12";
@@ -86,49 +86,28 @@ class Harness {
   }
 
   run(args: string[], opts: { timeoutMs?: number } = {}): Promise<Run> {
-    const started = Date.now();
-    return new Promise((resolve, reject) => {
-      const child = spawn(
-        process.execPath,
-        [
-          "-r",
-          "ts-node/register/transpile-only",
-          path.join(PROJECT_DIR, "runbook/cli.ts"),
-          ...args,
-          "--arm-endpoint",
-          this.url,
-          "--audit-log",
-          this.auditLog,
-          // The partner ingress stand-in (test/arm/fakeFrontDoor.ts): its edge, and fast propagation polls.
-          "--partner-url",
-          `${this.url}/edge/as2`,
-          "--propagation-poll",
-          "0.05",
-        ],
-        {
-          cwd: PROJECT_DIR,
-          env: {
-            ...process.env,
-            NODE_EXTRA_CA_CERTS: this.caFile,
-            AZURE_ACCESS_TOKEN: TOKEN,
-            B2BDR_STATE_STORE_SHARED_KEY: `${AZURITE_ACCOUNT}:${AZURITE_KEY}`,
-            TS_NODE_TRANSPILE_ONLY: "true",
-            PATH: "/usr/bin:/bin",
-          },
-          stdio: ["ignore", "pipe", "pipe"],
-        },
-      );
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
-      child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-      const timer = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs ?? 60_000);
-      child.on("error", reject);
-      child.on("close", (code) => {
-        clearTimeout(timer);
-        resolve({ code, stdout, stderr, ms: Date.now() - started });
-      });
-    });
+    return runTsCli(
+      "runbook/cli.ts",
+      [
+        ...args,
+        "--arm-endpoint",
+        this.url,
+        "--audit-log",
+        this.auditLog,
+        // The partner ingress stand-in (test/arm/fakeFrontDoor.ts): its edge, and fast propagation polls.
+        "--partner-url",
+        `${this.url}/edge/as2`,
+        "--propagation-poll",
+        "0.05",
+      ],
+      {
+        NODE_EXTRA_CA_CERTS: this.caFile,
+        AZURE_ACCESS_TOKEN: TOKEN,
+        B2BDR_STATE_STORE_SHARED_KEY: `${AZURITE_ACCOUNT}:${AZURITE_KEY}`,
+        PATH: "/usr/bin:/bin",
+      },
+      { timeoutMs: opts.timeoutMs ?? 60_000 },
+    );
   }
 
   audit(): Record<string, unknown>[] {

@@ -5,13 +5,13 @@
  * only after a few requests). Covers the origin switch, its order against the workflows, the
  * bounded propagation wait with progress, and `status`.
  */
+import { runTsCli } from "./support/cli";
 import * as assert from "assert";
-import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import type { DrPhase, Role } from "../model/config";
 import { FakeAzure, TOKEN } from "./arm/fakeAzure";
-import { PROJECT_DIR, tempDir } from "./helpers";
+import { tempDir } from "./helpers";
 import { Pair, pairFor } from "./renders";
 
 interface Run {
@@ -63,43 +63,22 @@ describe("runbook: partner ingress against a local HTTPS ARM and Front Door edge
   afterEach(async () => close());
 
   const run = (args: string[]): Promise<Run> =>
-    new Promise((resolve, reject) => {
-      const child = spawn(
-        process.execPath,
-        [
-          "-r",
-          "ts-node/register/transpile-only",
-          path.join(PROJECT_DIR, "runbook/cli.ts"),
-          ...args,
-          "--arm-endpoint",
-          url,
-          "--audit-log",
-          auditLog,
-          "--partner-url",
-          `${url}/edge/as2`,
-          "--propagation-poll",
-          "0.05",
-        ],
-        {
-          cwd: PROJECT_DIR,
-          env: {
-            ...process.env,
-            NODE_EXTRA_CA_CERTS: caFile,
-            AZURE_ACCESS_TOKEN: TOKEN,
-            TS_NODE_TRANSPILE_ONLY: "true",
-            PATH: "/usr/bin:/bin",
-          },
-          stdio: ["ignore", "pipe", "pipe"],
-        },
-      );
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
-      child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-      const timer = setTimeout(() => child.kill("SIGKILL"), 90_000);
-      child.on("error", reject);
-      child.on("close", (code) => (clearTimeout(timer), resolve({ code, stdout, stderr })));
-    });
+    runTsCli(
+      "runbook/cli.ts",
+      [
+        ...args,
+        "--arm-endpoint",
+        url,
+        "--audit-log",
+        auditLog,
+        "--partner-url",
+        `${url}/edge/as2`,
+        "--propagation-poll",
+        "0.05",
+      ],
+      { NODE_EXTRA_CA_CERTS: caFile, AZURE_ACCESS_TOKEN: TOKEN, PATH: "/usr/bin:/bin" },
+      { timeoutMs: 90_000 },
+    );
   const audit = () =>
     fs.existsSync(auditLog)
       ? fs

@@ -3,14 +3,14 @@
  * Azure-like throttling (429 + Retry-After), injected latency and paging, the real CLI as a child
  * process, and the DR state store in the real storage emulator (Azurite).
  */
+import { CliRun, runTsCli } from "./support/cli";
 import * as assert from "assert";
-import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import type { Role } from "../model/config";
 import { FakeAzure, ServeOptions, TOKEN } from "./arm/fakeAzure";
 import { AZURITE_ACCOUNT, AZURITE_KEY, Azurite, startAzurite } from "./support/azurite";
-import { PROJECT_DIR, tempDir } from "./helpers";
+import { tempDir } from "./helpers";
 import { Pair, pairFor } from "./renders";
 import type { RunRecord } from "../runbook/record";
 
@@ -19,11 +19,7 @@ const X12 = "Contoso-Fabrikam-X12";
 const MINIMUM = 100;
 const BUMP_X12 = 880;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+type Run = CliRun;
 
 let azurite: Azurite;
 let pair: Pair;
@@ -88,42 +84,25 @@ class Site {
   }
 
   run(args: string[]): Promise<Run> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(
-        process.execPath,
-        [
-          "-r",
-          "ts-node/register/transpile-only",
-          path.join(PROJECT_DIR, "runbook/cli.ts"),
-          ...args,
-          ...this.outputs(),
-          "--arm-endpoint",
-          this.url,
-          // The partner ingress stand-in (test/arm/fakeFrontDoor.ts): its edge, and fast propagation polls.
-          "--partner-url",
-          `${this.url}/edge/as2`,
-          "--propagation-poll",
-          "0.05",
-        ],
-        {
-          cwd: PROJECT_DIR,
-          env: {
-            ...process.env,
-            NODE_EXTRA_CA_CERTS: this.caFile,
-            AZURE_ACCESS_TOKEN: TOKEN,
-            B2BDR_STATE_STORE_SHARED_KEY: `${AZURITE_ACCOUNT}:${AZURITE_KEY}`,
-            TS_NODE_TRANSPILE_ONLY: "true",
-          },
-          stdio: ["ignore", "pipe", "pipe"],
-        },
-      );
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
-      child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-      child.on("error", reject);
-      child.on("close", (code) => resolve({ code, stdout, stderr }));
-    });
+    return runTsCli(
+      "runbook/cli.ts",
+      [
+        ...args,
+        ...this.outputs(),
+        "--arm-endpoint",
+        this.url,
+        // The partner ingress stand-in (test/arm/fakeFrontDoor.ts): its edge, and fast propagation polls.
+        "--partner-url",
+        `${this.url}/edge/as2`,
+        "--propagation-poll",
+        "0.05",
+      ],
+      {
+        NODE_EXTRA_CA_CERTS: this.caFile,
+        AZURE_ACCESS_TOKEN: TOKEN,
+        B2BDR_STATE_STORE_SHARED_KEY: `${AZURITE_ACCOUNT}:${AZURITE_KEY}`,
+      },
+    );
   }
 
   value(role: Role, session: string): number | undefined {

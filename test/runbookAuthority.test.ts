@@ -11,9 +11,9 @@ import { AUTHORITY_BLOB } from "../components/phaseRule";
 import { authorityStep, phaseAgreement, readAuthority, recordPhase } from "../runbook/authority";
 import type { AuditEntry, OperationResult, RunbookContext } from "../runbook/context";
 import { WEBHOOK_ENV, notifierFromEnv, withAnnouncements } from "../runbook/notify";
-import { ConcurrentWriteError, JsonStore, blobJsonStore, stateStoreContainer } from "../runbook/stateStore";
+import { ConcurrentWriteError, JsonStore } from "../runbook/stateStore";
 import { Run } from "../runbook/steps";
-import { Azurite, startAzurite } from "./support/azurite";
+import { Azurite, azuriteJsonStore, startAzurite } from "./support/azurite";
 
 describe("phase authority written by the runbook (Azurite)", function () {
   this.timeout(60_000);
@@ -32,12 +32,7 @@ describe("phase authority written by the runbook (Azurite)", function () {
 
   before(async () => {
     azurite = await startAzurite();
-    const container = stateStoreContainer(
-      { blobEndpoint: azurite.blobEndpoint, container: "b2b-dr" },
-      azurite.credential,
-    );
-    await container.create();
-    store = blobJsonStore(container, { timeoutMs: 10_000 });
+    store = await azuriteJsonStore(azurite);
     location = { accountName: "devstoreaccount1", blobEndpoint: azurite.blobEndpoint, container: "b2b-dr" };
   });
   after(async () => azurite?.stop());
@@ -142,12 +137,7 @@ describe("dr status: the authority next to the deployed phases and the file in g
   const names = { primary: "org/b2b-dr/primary", secondary: "org/b2b-dr/secondary" };
   before(async () => {
     azurite = await startAzurite();
-    const container = stateStoreContainer(
-      { blobEndpoint: azurite.blobEndpoint, container: "b2b-dr" },
-      azurite.credential,
-    );
-    await container.create();
-    store = blobJsonStore(container, { timeoutMs: 10_000 });
+    store = await azuriteJsonStore(azurite);
   });
   after(async () => azurite?.stop());
 

@@ -1,13 +1,7 @@
 /** The runbook's JSON document store against the real storage emulator (Azurite): ETags and conflicts. */
 import * as assert from "assert";
-import { Azurite, startAzurite } from "./support/azurite";
-import {
-  ConcurrentWriteError,
-  JsonStore,
-  UnreadableDocumentError,
-  blobJsonStore,
-  stateStoreContainer,
-} from "../runbook/stateStore";
+import { Azurite, azuriteJsonStore, startAzurite } from "./support/azurite";
+import { ConcurrentWriteError, JsonStore, UnreadableDocumentError } from "../runbook/stateStore";
 
 describe("runbook state store (Azurite)", function () {
   this.timeout(300_000);
@@ -16,12 +10,7 @@ describe("runbook state store (Azurite)", function () {
 
   before(async () => {
     azurite = await startAzurite();
-    const container = stateStoreContainer(
-      { blobEndpoint: azurite.blobEndpoint, container: "b2b-dr" },
-      azurite.credential,
-    );
-    await container.create();
-    store = blobJsonStore(container, { timeoutMs: 10000 });
+    store = await azuriteJsonStore(azurite);
   });
   after(async () => {
     await azurite?.stop();

@@ -13,6 +13,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ContainerClient, StorageSharedKeyCredential } from "@azure/storage-blob";
+import { JsonStore, blobJsonStore, stateStoreContainer } from "../../runbook/stateStore";
 
 export const AZURITE_ACCOUNT = "devstoreaccount1";
 /** Azurite's published development key (public, identical in every Azurite installation). */
@@ -93,4 +94,14 @@ export async function startAzurite(options: { timeoutMs?: number } = {}): Promis
       fs.rmSync(workspace, { recursive: true, force: true });
     },
   };
+}
+
+/** A JSON store (runbook/stateStore.ts) over a fresh `b2b-dr` container in a running Azurite. */
+export async function azuriteJsonStore(azurite: Azurite, timeoutMs = 10_000): Promise<JsonStore> {
+  const container = stateStoreContainer(
+    { blobEndpoint: azurite.blobEndpoint, container: "b2b-dr" },
+    azurite.credential,
+  );
+  await container.create();
+  return blobJsonStore(container, { timeoutMs });
 }
