@@ -72,8 +72,22 @@ export async function failover(ctx: RunbookContext): Promise<OperationResult> {
     return run.result("done");
   }
   if (handle.record.status === "bumped") {
-    // Only the Pulumi step is left: no session is read or written again.
+    // No session is read or written again. With a partner ingress the traffic switch may not have
+    // finished (a propagation timeout): it is idempotent, so it runs again before the Pulumi step.
     ctx.out.line(`Failover ${epoch}: the control numbers are already bumped; the phase is still ${phase}.`);
+    if (ctx.ingress) {
+      const moved = await movePartnerTraffic(run, "secondary");
+      if (moved) return moved;
+      if (!ctx.options.skipPrimary) {
+        const old = [
+          ...ctx.outputs.primary.drManifest.workflows.business,
+          ...ctx.outputs.primary.drManifest.workflows.replication,
+        ];
+        run.step("Primary workflows");
+        for (const f of await setWorkflows(run, primary, old, false))
+          run.warn(`primary ${f} (best effort: the failover goes on; disable it by hand when the region answers)`);
+      }
+    }
     run.step("Phase and deployment");
     const resumeStop = await authorityStep(run, { phase: "failover", epoch, operationId: handle.opId });
     if (resumeStop) return resumeStop;

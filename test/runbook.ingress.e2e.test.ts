@@ -6,6 +6,7 @@
  * bounded propagation wait with progress, and `status`.
  */
 import { runTsCli } from "./support/cli";
+import { AZURITE_ACCOUNT, AZURITE_KEY, Azurite, startAzurite } from "./support/azurite";
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
@@ -36,18 +37,38 @@ describe("runbook: partner ingress against a local HTTPS ARM and Front Door edge
   let caFile = "";
   let close: () => Promise<void> = async () => undefined;
   let auditLog = "";
+  let azurite: Azurite | undefined;
+  let harness = 0;
 
   before(async () => {
+    azurite = await startAzurite();
+    for (const phase of ["normal", "failover", "failback"] as const) pairs[phase] = await pairFor(phase);
+  });
+  after(async () => azurite?.stop());
+  beforeEach(async () => {
+    // Each test has its own DR state stores (containers in the shared Azurite) and outputs files.
     const dir = tempDir();
+    harness++;
+    const container = (role: Role) => `i${harness}-${role}`;
+    for (const role of ["primary", "secondary"] as const) await azurite!.containerClient(container(role)).create();
     for (const phase of ["normal", "failover", "failback"] as const) {
-      pairs[phase] = await pairFor(phase);
       files[phase] = { primary: path.join(dir, `${phase}-p.json`), secondary: path.join(dir, `${phase}-s.json`) };
       for (const role of ["primary", "secondary"] as const)
-        fs.writeFileSync(files[phase]![role], JSON.stringify(pairs[phase]![role].outputs));
+        fs.writeFileSync(
+          files[phase]![role],
+          JSON.stringify({
+            ...pairs[phase]![role].outputs,
+            drStateStore: {
+              accountName: AZURITE_ACCOUNT,
+              blobEndpoint: azurite!.blobEndpoint,
+              container: container(role),
+            },
+          }),
+        );
     }
-  });
-  beforeEach(async () => {
     fake = new FakeAzure(pairs.normal!);
+    // Replication runs are timed by the wall clock, which the fallback's catch-up compares with.
+    fake.wallClock = true;
     const s = await fake.serve();
     ({ url, caFile, close } = s);
     auditLog = path.join(tempDir(), "audit.jsonl");
@@ -76,7 +97,12 @@ describe("runbook: partner ingress against a local HTTPS ARM and Front Door edge
         "--propagation-poll",
         "0.05",
       ],
-      { NODE_EXTRA_CA_CERTS: caFile, AZURE_ACCESS_TOKEN: TOKEN, PATH: "/usr/bin:/bin" },
+      {
+        NODE_EXTRA_CA_CERTS: caFile,
+        AZURE_ACCESS_TOKEN: TOKEN,
+        B2BDR_STATE_STORE_SHARED_KEY: `${AZURITE_ACCOUNT}:${AZURITE_KEY}`,
+        PATH: "/usr/bin:/bin",
+      },
       { timeoutMs: 90_000 },
     );
   const audit = () =>
