@@ -4,6 +4,7 @@
  * can only say which `pulumi` commands a person must run.
  */
 import { spawnSync } from "child_process";
+import * as path from "path";
 import { DrPhase, PROJECT, Role } from "../model/config";
 
 export interface PulumiDriver {
@@ -61,7 +62,10 @@ export const manualDriver: PulumiDriver = {
   up: () => Promise.reject(new Error("the Pulumi CLI is not installed")),
 };
 
-/** The Automation API over the project in `workDir` (needs the Pulumi CLI and a logged-in backend). */
+/**
+ * The Automation API over the project in `workDir` (needs the Pulumi CLI and a logged-in backend).
+ * Every `pulumi up` it starts runs the project's policy pack (`<workDir>/policy`), as CI does.
+ */
 export function automationDriver(workDir: string, names: StackNames): PulumiDriver {
   // Loaded lazily: the Automation API module is only needed where the CLI exists.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -82,7 +86,12 @@ export function automationDriver(workDir: string, names: StackNames): PulumiDriv
       else await s.setConfig(`${PROJECT}:${key}`, { value });
     },
     async up(stack, onOutput) {
-      await (await select(stack)).up({ onOutput: (text) => text.split("\n").filter(Boolean).forEach(onOutput) });
+      await (
+        await select(stack)
+      ).up({
+        onOutput: (text) => text.split("\n").filter(Boolean).forEach(onOutput),
+        policyPacks: [path.join(workDir, "policy")],
+      });
     },
   };
 }
