@@ -17,7 +17,7 @@ import { protocolsInUse } from "./model/catalog";
 import { replicationRpoMinutes, triggerExecutionsPerMonth } from "./model/workflows/replication";
 import { DrMonitoring } from "./components/monitoring";
 import { declaredSource, enforcePhaseAuthority, locateAuthority } from "./components/phaseAuthority";
-import { BREAK_GLASS_ENV } from "./components/phaseRule";
+import { BREAK_GLASS_ENV } from "./model/phaseRule";
 import { declareIngress, ingressOutputs } from "./components/ingressWiring";
 
 export = async () => {

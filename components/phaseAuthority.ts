@@ -11,7 +11,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { TokenCredential } from "@azure/core-auth";
 import type { StorageSharedKeyCredential } from "@azure/storage-blob";
-import { AUTHORITY_BLOB, AuthorityRecord, DeclaredSource, authorityRecordSchema, checkPhase } from "./phaseRule";
+import { AUTHORITY_BLOB, AuthorityRecord, DeclaredSource, authorityRecordSchema, checkPhase } from "../model/phaseRule";
 import { PROJECT, type DrPhase, type Role } from "../model/config";
 import * as naming from "../model/naming";
 import { DR_STATE_CONTAINER } from "./drStateStore";

@@ -18,7 +18,7 @@ import { forkWorker, firstReply } from "../tools/workers";
 import type { PeerOutputs } from "./engine";
 import { PLACEHOLDER_SUBSCRIPTION, armId, mockCallbackUrl } from "./ids";
 import { RenderJob, STACKS, StackName, StackRender } from "./types";
-import type { AuthorityRecord } from "../components/phaseRule";
+import type { AuthorityRecord } from "../model/phaseRule";
 import { DR_STATE_CONTAINER } from "../components/drStateStore";
 import { ingressGuess } from "./ingressShapes";
 

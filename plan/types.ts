@@ -1,5 +1,5 @@
 import type { PeerOutputs, RecordedInvoke, RecordedResource } from "./engine";
-import type { AuthorityRecord } from "../components/phaseRule";
+import type { AuthorityRecord } from "../model/phaseRule";
 import type { StoreLocation } from "../components/phaseAuthority";
 
 export const STACKS = ["primary", "secondary"] as const;

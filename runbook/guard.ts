@@ -20,7 +20,7 @@ import type { TokenCredential } from "@azure/core-auth";
 import type { StorageSharedKeyCredential } from "@azure/storage-blob";
 import { PROJECT, Role, parseStackConfig } from "../model/config";
 import { AuthorityReader, StoreLocation, azureAuthorityReader } from "../components/phaseAuthority";
-import { AuthorityRecord, BREAK_GLASS_ENV, PhaseVerdict, authorityPhase, checkPhase } from "../components/phaseRule";
+import { AuthorityRecord, BREAK_GLASS_ENV, PhaseVerdict, authorityPhase, checkPhase } from "../model/phaseRule";
 import { formatProblem } from "../model/problems";
 import { readStackFile } from "../model/stackFile";
 import { describeError } from "./arm";

@@ -7,7 +7,7 @@
  */
 import * as assert from "assert";
 import { storageAccountName } from "../model/naming";
-import { AuthorityRecord, BREAK_GLASS_ENV } from "../components/phaseRule";
+import { AuthorityRecord, BREAK_GLASS_ENV } from "../model/phaseRule";
 import { PLACEHOLDER_SUBSCRIPTION } from "../plan/engine";
 import { RenderError, prepareJobs, renderStack } from "../plan/render";
 import { pairFor } from "./renders";

@@ -10,7 +10,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { AUTHORITY_BLOB, AuthorityRecord, BREAK_GLASS_ENV } from "../components/phaseRule";
+import { AUTHORITY_BLOB, AuthorityRecord, BREAK_GLASS_ENV } from "../model/phaseRule";
 import { PROJECT_DIR, tempDir } from "./helpers";
 import { Azurite, AZURITE_KEY, startAzurite } from "./support/azurite";
 import { STORAGE_KEY_ENV } from "../runbook/guard";

@@ -9,7 +9,7 @@ import {
   authorityRecordSchema,
   checkPhase,
   runbookCommandFor,
-} from "../components/phaseRule";
+} from "../model/phaseRule";
 import { AuthorityUnreadableError, parseAuthority } from "../components/phaseAuthority";
 
 const record = (phase: DrPhase, epoch = 1): AuthorityRecord => ({

@@ -7,7 +7,7 @@ import * as assert from "assert";
 import * as http from "http";
 import type { AddressInfo } from "net";
 import { AuthorityUnreadableError, StoreLocation, azureAuthorityReader } from "../components/phaseAuthority";
-import { AUTHORITY_BLOB } from "../components/phaseRule";
+import { AUTHORITY_BLOB } from "../model/phaseRule";
 import { authorityStep, phaseAgreement, readAuthority, recordPhase } from "../runbook/authority";
 import type { AuditEntry, OperationResult, RunbookContext } from "../runbook/context";
 import { WEBHOOK_ENV, notifierFromEnv, withAnnouncements } from "../runbook/notify";

@@ -7,7 +7,7 @@
  * break-glass reason is given (then it proceeds, and says so loudly). See docs/phase-authority.md.
  */
 import { z } from "zod";
-import { DR_PHASES, DrPhase, PROJECT, Role } from "../model/config";
+import { DR_PHASES, DrPhase, PROJECT, Role } from "./config";
 
 /** Name of the authority blob inside the state store's container. */
 export const AUTHORITY_BLOB = "phase.json";
