@@ -181,6 +181,17 @@ describe("b2b-dr policy pack", () => {
 
   it("the pack lists every policy once", () => {
     const names = [...policies.resourcePolicies, ...policies.stackPolicies].map((p) => p.name);
-    assert.strictEqual(new Set(names).size, 7);
+    assert.strictEqual(new Set(names).size, names.length, "a policy is listed twice");
+    assert.deepStrictEqual([...names].sort(), [
+      "b2b-dr-callback-urls-secret",
+      "b2b-dr-control-number-bounds",
+      "b2b-dr-ingress-no-automatic-failover",
+      "b2b-dr-ingress-one-enabled-origin",
+      "b2b-dr-integration-account-protected",
+      "b2b-dr-integration-account-sku",
+      "b2b-dr-no-session-resources",
+      "b2b-dr-receive-duplicate-checks",
+      "b2b-dr-replication",
+    ]);
   });
 });
