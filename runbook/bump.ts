@@ -4,8 +4,7 @@ import { bumpSessions } from "./bumpRun";
 import type { OperationResult, RunbookContext } from "./context";
 import { accountSessions } from "./failover";
 import { RecordHandle, operationId } from "./record";
-import { ConcurrentWriteError } from "./stateStore";
-import { Run, gate } from "./steps";
+import { Run, gate, saveRecord } from "./steps";
 
 export async function bump(ctx: RunbookContext, role: Role, id: string): Promise<OperationResult> {
   const account = ctx.accounts[role];
@@ -23,12 +22,8 @@ export async function bump(ctx: RunbookContext, role: Role, id: string): Promise
     ],
   );
   if (stop) return stop;
-  try {
-    await handle.save();
-  } catch (e) {
-    if (e instanceof ConcurrentWriteError) return run.fail(e.message);
-    throw e;
-  }
+  const unsaved = await saveRecord(run, handle);
+  if (unsaved) return unsaved;
   run.step("Control numbers");
   const sessions = await accountSessions(run, account, ctx.outputs[role].drManifest.agreements);
   const outcome = await bumpSessions(ctx, account, handle, sessions);

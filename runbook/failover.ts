@@ -15,7 +15,7 @@ import type { OperationResult, RunbookContext } from "./context";
 import { expectedSessions, ExpectedSession } from "./generated";
 import { RecordHandle, latestEpoch, operationId } from "./record";
 import { ConcurrentWriteError } from "./stateStore";
-import { Run, gate, movePartnerTraffic, pulumiStep, setWorkflows } from "./steps";
+import { Run, gate, movePartnerTraffic, pulumiStep, setWorkflows, saveRecord } from "./steps";
 import { authorityStep } from "./authority";
 
 /**
@@ -142,12 +142,8 @@ export async function failover(ctx: RunbookContext): Promise<OperationResult> {
   }
 
   run.step("Run record");
-  try {
-    await handle.save();
-  } catch (e) {
-    if (e instanceof ConcurrentWriteError) return run.fail(e.message);
-    throw e;
-  }
+  const unsaved = await saveRecord(run, handle);
+  if (unsaved) return unsaved;
   ctx.out.line(`  ${store.url}/runs/${handle.opId}.json`);
 
   const disablePrimary = async () => {

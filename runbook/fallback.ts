@@ -18,8 +18,7 @@ import type { OperationResult, RunbookContext } from "./context";
 import { readControlNumber, ticksOf } from "../model/controlNumbers";
 import { accountSessions } from "./failover";
 import { RecordHandle, latestEpoch, operationId, readRecord } from "./record";
-import { ConcurrentWriteError } from "./stateStore";
-import { Run, gate, movePartnerTraffic, pulumiStep, setWorkflows } from "./steps";
+import { Run, gate, movePartnerTraffic, pulumiStep, setWorkflows, saveRecord } from "./steps";
 import { authorityStep } from "./authority";
 
 /** Config key of the reverse workflows' `startSyncTime` (components/config.ts). */
@@ -126,12 +125,8 @@ export async function fallback(ctx: RunbookContext): Promise<OperationResult> {
     ],
   );
   if (stop) return stop;
-  try {
-    await handle.save();
-  } catch (e) {
-    if (e instanceof ConcurrentWriteError) return run.fail(e.message);
-    throw e;
-  }
+  const unsaved = await saveRecord(run, handle);
+  if (unsaved) return unsaved;
 
   if (phase === "failover") {
     run.step("Reverse replication from the failover's start");

@@ -8,6 +8,8 @@ import type { BumpOutcome } from "./bumpRun";
 import type { OperationResult, OperationStatus, RunbookContext } from "./context";
 import { pulumiCommands } from "./pulumi";
 import { switchIngress } from "./ingress";
+import type { RecordHandle } from "./record";
+import { ConcurrentWriteError } from "./stateStore";
 
 export interface PulumiStep {
   /** Stack config to set (a value) or remove (undefined) first. */
@@ -204,4 +206,18 @@ export async function movePartnerTraffic(run: Run, to: Role): Promise<OperationR
   if (failures.length > 0) return run.fail(`could not enable the ${to}'s business workflows: ${failures.join("; ")}`);
   const error = await switchIngress(ctx, to);
   return error === undefined ? undefined : run.fail(error);
+}
+
+/**
+ * Saves the run's record; another operator's concurrent write (ETag conflict) stops the command with
+ * its message. Returns a result to stop with, or undefined to go on.
+ */
+export async function saveRecord(run: Run, handle: RecordHandle): Promise<OperationResult | undefined> {
+  try {
+    await handle.save();
+    return undefined;
+  } catch (e) {
+    if (e instanceof ConcurrentWriteError) return run.fail(e.message);
+    throw e;
+  }
 }
