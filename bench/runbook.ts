@@ -6,6 +6,7 @@
  * each) in both accounts plus R received-number sessions; runs the real CLI as a child process and
  * prints its figures against the throttling bounds. Writes the table to docs/benchmarks/runbook.md.
  */
+import { standInEdgeArgs } from "../test/arm/fakeFrontDoor";
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -113,11 +114,8 @@ async function scenario(
     files.secondary!,
     "--arm-endpoint",
     server.url,
-    // The partner ingress stand-in's edge, and fast propagation polls (the bench measures control numbers).
-    "--partner-url",
-    `${server.url}/edge/as2`,
-    "--propagation-poll",
-    "0.05",
+    // The partner ingress stand-in's edge, never an outside host (the bench measures control numbers).
+    ...standInEdgeArgs(server.url),
   ];
   const rows: RunbookRow[] = [];
   const measure = async (name: string, args: string[], bound: (w: number, r: number) => number) => {

@@ -4,6 +4,7 @@
  * There is no Pulumi CLI here, so the runbook prints the pulumi commands and the test plays them
  * (switching to the outputs of the next phase, and deploying its workflow states).
  */
+import { standInEdgeArgs } from "./arm/fakeFrontDoor";
 import { runTsCli } from "./support/cli";
 import * as assert from "assert";
 import * as fs from "fs";
@@ -94,11 +95,8 @@ class Harness {
         this.url,
         "--audit-log",
         this.auditLog,
-        // The partner ingress stand-in (test/arm/fakeFrontDoor.ts): its edge, and fast propagation polls.
-        "--partner-url",
-        `${this.url}/edge/as2`,
-        "--propagation-poll",
-        "0.05",
+        // The partner ingress stand-in's edge, never an outside host.
+        ...standInEdgeArgs(this.url),
       ],
       {
         NODE_EXTRA_CA_CERTS: this.caFile,

@@ -5,6 +5,7 @@
  * only after a few requests). Covers the origin switch, its order against the workflows, the
  * bounded propagation wait with progress, and `status`.
  */
+import { standInEdgeArgs } from "./arm/fakeFrontDoor";
 import { runTsCli } from "./support/cli";
 import { AZURITE_ACCOUNT, AZURITE_KEY, Azurite, startAzurite } from "./support/azurite";
 import * as assert from "assert";
@@ -86,17 +87,7 @@ describe("runbook: partner ingress against a local HTTPS ARM and Front Door edge
   const run = (args: string[]): Promise<Run> =>
     runTsCli(
       "runbook/cli.ts",
-      [
-        ...args,
-        "--arm-endpoint",
-        url,
-        "--audit-log",
-        auditLog,
-        "--partner-url",
-        `${url}/edge/as2`,
-        "--propagation-poll",
-        "0.05",
-      ],
+      [...args, "--arm-endpoint", url, "--audit-log", auditLog, ...standInEdgeArgs(url)],
       {
         NODE_EXTRA_CA_CERTS: caFile,
         AZURE_ACCESS_TOKEN: TOKEN,

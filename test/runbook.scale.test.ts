@@ -3,6 +3,7 @@
  * Azure-like throttling (429 + Retry-After), injected latency and paging, the real CLI as a child
  * process, and the DR state store in the real storage emulator (Azurite).
  */
+import { standInEdgeArgs } from "./arm/fakeFrontDoor";
 import { CliRun, runTsCli } from "./support/cli";
 import * as assert from "assert";
 import * as fs from "fs";
@@ -91,11 +92,8 @@ class Site {
         ...this.outputs(),
         "--arm-endpoint",
         this.url,
-        // The partner ingress stand-in (test/arm/fakeFrontDoor.ts): its edge, and fast propagation polls.
-        "--partner-url",
-        `${this.url}/edge/as2`,
-        "--propagation-poll",
-        "0.05",
+        // The partner ingress stand-in's edge, never an outside host.
+        ...standInEdgeArgs(this.url),
       ],
       {
         NODE_EXTRA_CA_CERTS: this.caFile,

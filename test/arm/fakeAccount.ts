@@ -6,8 +6,7 @@
  * of `fakeAzure.ts`.
  */
 import * as https from "https";
-import type { AddressInfo } from "net";
-import { API_VERSION, TOKEN, selfSignedCertificate } from "./fakeAzure";
+import { API_VERSION, TOKEN, listenLocal, selfSignedCertificate } from "./fakeAzure";
 import type { FixtureAccount, FixtureArtifact } from "./accountFixture";
 
 export interface Fault {
@@ -171,22 +170,8 @@ export class FakeAccountServer {
       }
       send(r.status, r.body);
     });
-    const sockets = new Set<import("stream").Duplex>();
-    server.on("connection", (s) => {
-      sockets.add(s);
-      s.on("close", () => sockets.delete(s));
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const { port } = server.address() as AddressInfo;
-    this.url = `https://127.0.0.1:${port}`;
-    return {
-      url: this.url,
-      caFile,
-      close: () =>
-        new Promise<void>((resolve) => {
-          sockets.forEach((s) => s.destroy());
-          server.close(() => resolve());
-        }),
-    };
+    const served = await listenLocal(server, caFile);
+    this.url = served.url;
+    return served;
   }
 }

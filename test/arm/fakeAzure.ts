@@ -571,23 +571,34 @@ export class FakeAzure {
         send(r.status, r.body);
       });
     });
-    const sockets = new Set<import("stream").Duplex>();
-    server.on("connection", (s) => {
-      sockets.add(s);
-      s.on("close", () => sockets.delete(s));
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const { port } = server.address() as AddressInfo;
-    return {
-      url: `https://127.0.0.1:${port}`,
-      caFile,
-      close: () =>
-        new Promise<void>((resolve) => {
-          sockets.forEach((s) => s.destroy());
-          server.close(() => resolve());
-        }),
-    };
+    return listenLocal(server, caFile);
   }
+}
+
+/**
+ * Starts an HTTPS stand-in on an ephemeral port of 127.0.0.1; `close` also ends open keep-alive
+ * connections, so a test's `after` never waits on a client's idle socket.
+ */
+export async function listenLocal(
+  server: https.Server,
+  caFile: string,
+): Promise<{ url: string; caFile: string; close: () => Promise<void> }> {
+  const sockets = new Set<import("stream").Duplex>();
+  server.on("connection", (s) => {
+    sockets.add(s);
+    s.on("close", () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `https://127.0.0.1:${port}`,
+    caFile,
+    close: () =>
+      new Promise<void>((resolve) => {
+        sockets.forEach((s) => s.destroy());
+        server.close(() => resolve());
+      }),
+  };
 }
 
 let certificate: { cert: string; key: string; caFile: string } | undefined;

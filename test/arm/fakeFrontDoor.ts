@@ -234,3 +234,11 @@ export class FakeFrontDoor {
     };
   }
 }
+
+/**
+ * The runbook's arguments that point its partner-URL probe at this stand-in's edge (never an outside
+ * host) and poll propagation fast.
+ */
+export function standInEdgeArgs(url: string): string[] {
+  return ["--partner-url", `${url}/edge/as2`, "--propagation-poll", "0.05"];
+}
