@@ -64,7 +64,7 @@ export = async () => {
 
   // Partner ingress (components/ingress.ts): declared before the site, whose AS2 MDN receipts use its stable URLs.
   const ingress = declareIngress({ config, catalog, activeRole: state.activeRole, peer });
-  const site = new MirroredIntegrationAccount("b2b", {
+  const site = await MirroredIntegrationAccount.create("b2b", {
     role: config.role,
     scope,
     catalog,

@@ -6,6 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { installEngine } from "../plan/engine";
+import { DECLARATION_BATCH } from "../components/integrationAccount/context";
 
 export interface BaselineJob {
   readonly resources: readonly { type: string; name: string; inputs: Record<string, unknown>; custom: boolean }[];
@@ -38,10 +39,13 @@ if (require.main === module) {
         peer: () => undefined,
       });
       await engine.run(async () => {
+        let declared = 0;
         for (const r of job.resources) {
           if (r.type === "pulumi:pulumi:StackReference") new pulumi.StackReference(r.name);
           else if (!r.custom) new Component(r.type, r.name);
           else new (sdkClass(r.type))(r.name, r.inputs);
+          // Yield as the program does (declareEach), so the baseline is the fastest way to register these.
+          if (++declared % DECLARATION_BATCH === 0) await new Promise((resolve) => setImmediate(resolve));
         }
         return {};
       });

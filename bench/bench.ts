@@ -111,7 +111,7 @@ async function measure(
     const again = await renderStack(
       jobs[stack],
       { name: other.stack, outputs: other.rawOutputs, secretOutputNames: other.secretOutputNames },
-      heapMb,
+      { heapMb },
     );
     renderSeconds[stack] = (Date.now() - t) / 1000;
     const b = await baseline(again, heapMb);

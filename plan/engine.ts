@@ -113,8 +113,13 @@ export interface EngineOptions {
   readonly peer: (name: string) => PeerOutputs | undefined | Promise<PeerOutputs | undefined>;
 }
 
-/** What the offline engine saw, in order. */
+/** What the offline engine saw. */
 export interface Recording {
+  /**
+   * Every registered resource. `Engine.run` puts them in the order the program declared them, which
+   * depends only on the program; the order the engine is asked to register them depends on when each
+   * one's inputs resolve and on how the program yields (components/integrationAccount/context.ts).
+   */
   readonly resources: RecordedResource[];
   readonly invokes: RecordedInvoke[];
   /**
@@ -297,6 +302,12 @@ export interface Engine {
   /** The names of the outputs the program read through any StackReference (see `sdkHooks.ts`). */
   readonly peerReads: ReadonlySet<string>;
   /**
+   * The most resources that were declared and not yet handed to the engine at any one moment. The SDK
+   * holds each one's outputs, promises and serialized inputs meanwhile, so this bounds a render's
+   * memory (components/integrationAccount/context.ts, `declareEach`).
+   */
+  peakPending(): number;
+  /**
    * Runs a Pulumi program (the function `index.ts` exports) as the stack root does in a deployment and
    * returns what it exported, once every registration has been answered.
    */
@@ -330,6 +341,8 @@ export async function installEngine(project: string, stack: string, options: Eng
   const byResource = new WeakMap<pulumi.Resource, DeclaredResource>();
   const byKey = new Map<string, DeclaredResource>();
   const key = (type: string, name: string) => `${type}::${name}`;
+  let handedOver = 0;
+  let peakPending = 0;
   const declare: pulumi.ResourceTransformation = ({ resource, type, name, opts }) => {
     const what = `${type} ${name}`;
     const parent = opts.parent === undefined ? undefined : byResource.get(opts.parent);
@@ -351,9 +364,11 @@ export async function installEngine(project: string, stack: string, options: Eng
     };
     byResource.set(resource, declaration);
     byKey.set(key(type, name), declaration);
+    peakPending = Math.max(peakPending, byKey.size - handedOver);
     return undefined;
   };
   const declared = (type: string, name: string): DeclaredResource => {
+    handedOver++;
     const declaration = byKey.get(key(type, name));
     if (declaration === undefined)
       throw new Error(`${type} ${name} registered without being declared (plan/engine.ts).`);
@@ -365,6 +380,7 @@ export async function installEngine(project: string, stack: string, options: Eng
   return {
     recording,
     peerReads,
+    peakPending: () => peakPending,
     async run(program) {
       let exported: Record<string, unknown> = {};
       await pulumi.runtime.runInPulumiStack(async () => {
@@ -373,6 +389,10 @@ export async function installEngine(project: string, stack: string, options: Eng
         return exported;
       });
       await pulumi.runtime.disconnect();
+      // `byKey` holds the declarations in the order the program made them.
+      const order = new Map([...byKey.keys()].map((k, i) => [k, i]));
+      const rank = (r: RecordedResource) => order.get(key(r.type, r.name)) ?? order.size;
+      recording.resources.sort((a, b) => rank(a) - rank(b));
       return exported;
     },
   };

@@ -14,7 +14,7 @@ import * as naming from "../model/naming";
 import { InputError, Problem } from "../model/problems";
 import { PROJECT_DIR, readStackFile } from "../model/stackFile";
 import type { Catalog } from "../model/catalog";
-import { forkWorker, firstReply } from "../tools/workers";
+import { Transpiler, forkWorker, firstReply } from "../tools/workers";
 import type { PeerOutputs } from "./engine";
 import { PLACEHOLDER_SUBSCRIPTION, armId, mockCallbackUrl } from "./ids";
 import { RenderJob, STACKS, StackName, StackRender } from "./types";
@@ -41,7 +41,12 @@ export interface RenderOptions {
   readonly onRender?: (render: StackRender, ms: number) => void;
   /** Old-generation cap of each render process, in MB (default `WORKER_HEAP_MB`). */
   readonly heapMb?: number;
+  /** What transpiles the program in the render processes (default SWC; see tools/register-swc.js). */
+  readonly transpiler?: Transpiler;
 }
+
+/** How a render process is started. */
+export type WorkerSettings = Pick<RenderOptions, "heapMb" | "transpiler">;
 
 /**
  * Reads and validates the config and catalog of both stacks; throws `InputError` with every problem
@@ -142,9 +147,12 @@ type WorkerReply =
 export function renderStack(
   job: StackJob,
   peer?: PeerOutputs | Promise<PeerOutputs>,
-  heapMb = WORKER_HEAP_MB,
+  settings: WorkerSettings = {},
 ): Promise<StackRender> {
-  const worker = forkWorker(path.join(__dirname, "worker.ts"), { nodeOptions: workerNodeOptions(heapMb) });
+  const worker = forkWorker(path.join(__dirname, "worker.ts"), {
+    nodeOptions: workerNodeOptions(settings.heapMb),
+    transpiler: settings.transpiler,
+  });
   const result = firstReply<WorkerReply>(
     worker,
     (code, stderr) => new RenderError(`stack ${job.stack}: the renderer exited with status ${code}\n${stderr}`, false),
@@ -268,14 +276,14 @@ export async function renderPair(options: RenderOptions = {}): Promise<Record<St
   const timed = (p: Promise<StackRender>, from = Date.now()) =>
     p.then((r) => (options.onRender?.(r, Date.now() - from), r));
   const first = timed(
-    renderStack(jobs.primary, jobs.secondary.guess, options.heapMb).catch((e: unknown) => {
+    renderStack(jobs.primary, jobs.secondary.guess, options).catch((e: unknown) => {
       if (!(e instanceof RenderError && e.userError)) throw e;
       progress("rendering primary (pass 1, as on a first deployment)");
-      return renderStack(jobs.primary, undefined, options.heapMb);
+      return renderStack(jobs.primary, undefined, options);
     }),
     started,
   );
-  const second = timed(renderStack(jobs.secondary, first.then(peerOf), options.heapMb), started);
+  const second = timed(renderStack(jobs.secondary, first.then(peerOf), options), started);
   let [primary, secondary] = await Promise.all([first, second]);
   let renders = 2;
   for (let pass = 2; ; pass++) {
@@ -290,8 +298,8 @@ export async function renderPair(options: RenderOptions = {}): Promise<Record<St
     }
     const stack: StackName = primaryStale ? "primary" : "secondary";
     progress(`rendering ${stack} (pass ${pass}, with the other stack's outputs)`);
-    if (primaryStale) primary = await timed(renderStack(jobs.primary, peerOf(secondary), options.heapMb));
-    else secondary = await timed(renderStack(jobs.secondary, peerOf(primary), options.heapMb));
+    if (primaryStale) primary = await timed(renderStack(jobs.primary, peerOf(secondary), options));
+    else secondary = await timed(renderStack(jobs.secondary, peerOf(primary), options));
     renders++;
   }
 }

@@ -39,4 +39,6 @@ export interface StackRender {
   readonly peerReadSecret: readonly string[];
   /** Peak resident memory of the render process, in bytes. */
   readonly maxRssBytes: number;
+  /** The most resources declared and not yet handed to the engine at once (`Engine.peakPending`). */
+  readonly peakPending: number;
 }

@@ -81,6 +81,7 @@ export async function renderInProcess(job: RenderJob): Promise<StackRender> {
       peerRead: Object.fromEntries(read.map((k) => [k, given?.outputs[k]])),
       peerReadSecret: read.filter((k) => given?.secretOutputNames.includes(k) ?? false),
       maxRssBytes: process.resourceUsage().maxRSS * 1024,
+      peakPending: engine.peakPending(),
     };
   } finally {
     console.warn = originalWarn;

@@ -14,7 +14,19 @@ export interface WorkerOptions {
   readonly nodeOptions?: readonly string[];
   /** Collect the child's stderr (for the error when it dies) instead of discarding it. Default: true. */
   readonly captureStderr?: boolean;
+  /**
+   * What transpiles the worker's TypeScript: SWC (default, `register-swc.js` says why) or the
+   * TypeScript compiler, which is what `pulumi up` uses.
+   */
+  readonly transpiler?: Transpiler;
 }
+
+export type Transpiler = "swc" | "typescript";
+
+const REGISTER: Record<Transpiler, string> = {
+  swc: require.resolve("./register-swc.js"),
+  typescript: "ts-node/register/transpile-only",
+};
 
 /** A forked worker and its stderr so far. */
 export interface Worker {
@@ -25,7 +37,7 @@ export interface Worker {
 /** Forks `script` (a .ts module that answers IPC messages) in a child process. */
 export function forkWorker(script: string, options: WorkerOptions = {}): Worker {
   const child = fork(script, [], {
-    execArgv: ["-r", "ts-node/register/transpile-only", ...(options.nodeOptions ?? [])],
+    execArgv: ["-r", REGISTER[options.transpiler ?? "swc"], ...(options.nodeOptions ?? [])],
     stdio: ["ignore", "ignore", options.captureStderr === false ? "ignore" : "pipe", "ipc"],
     // Structured clone keeps `undefined` and Maps (JSON would drop or mangle them).
     serialization: "advanced",

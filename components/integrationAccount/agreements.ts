@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as logic from "@pulumi/azure-native/logic";
 import type * as inputs from "@pulumi/azure-native/types/input";
 import { AgreementSpec, buildAgreementContent } from "../../model/catalog";
-import { ArtifactContext, artifactImportId, artifactLogicalName, artifactOptions } from "./context";
+import { ArtifactContext, artifactImportId, artifactLogicalName, artifactOptions, declareEach } from "./context";
 import type { DeclaredWorkflow } from "../businessWorkflows";
 
 export interface AgreementDependencies {
@@ -74,11 +74,11 @@ export function declareAgreements(
   ctx: ArtifactContext,
   agreements: readonly AgreementSpec[],
   deps: AgreementDependencies,
-): Map<string, logic.IntegrationAccountAgreement> {
+): Promise<Map<string, logic.IntegrationAccountAgreement>> {
   const pick = (from: ReadonlyMap<string, pulumi.Resource>, names: readonly string[]) =>
     names.map((n) => from.get(n)).filter((r): r is pulumi.Resource => r !== undefined);
-  const out = new Map<string, logic.IntegrationAccountAgreement>();
-  for (const agreement of agreements) {
+  const workflows = new Map([...deps.workflows].map(([k, w]) => [k, w.resource]));
+  return declareEach(agreements, (agreement) => {
     const dependsOn = [
       ...pick(deps.partners, [agreement.host.partner, agreement.guest.partner]),
       ...pick(
@@ -86,34 +86,27 @@ export function declareAgreements(
         agreement.schemaReferences.map((r) => r.schemaName ?? ""),
       ),
       ...pick(deps.certificates, certificatesOf(agreement)),
-      ...pick(
-        new Map([...deps.workflows].map(([k, w]) => [k, w.resource])),
-        agreement.mdnReceiptWorkflow ? [agreement.mdnReceiptWorkflow] : [],
-      ),
+      ...pick(workflows, agreement.mdnReceiptWorkflow ? [agreement.mdnReceiptWorkflow] : []),
     ];
-    out.set(
-      agreement.name,
-      new logic.IntegrationAccountAgreement(
-        artifactLogicalName(ctx, "agreement", agreement.name),
-        {
-          resourceGroupName: ctx.resourceGroupName,
-          integrationAccountName: ctx.integrationAccountName,
-          agreementName: agreement.name,
-          agreementType: agreement.protocol,
-          hostPartner: agreement.host.partner,
-          guestPartner: agreement.guest.partner,
-          hostIdentity: agreement.host.identity,
-          guestIdentity: agreement.guest.identity,
-          content: regionalContent(ctx, agreement, deps.workflows, deps.stableUrls),
-          metadata: agreement.metadata,
-        },
-        {
-          ...artifactOptions(ctx, dependsOn, artifactImportId(ctx, "agreements", agreement.name)),
-          // A regional MDN receipt URL is a SAS URL: keep the returned content secret in state too.
-          ...(agreement.mdnReceiptWorkflow === undefined ? {} : { additionalSecretOutputs: ["content"] }),
-        },
-      ),
+    return new logic.IntegrationAccountAgreement(
+      artifactLogicalName(ctx, "agreement", agreement.name),
+      {
+        resourceGroupName: ctx.resourceGroupName,
+        integrationAccountName: ctx.integrationAccountName,
+        agreementName: agreement.name,
+        agreementType: agreement.protocol,
+        hostPartner: agreement.host.partner,
+        guestPartner: agreement.guest.partner,
+        hostIdentity: agreement.host.identity,
+        guestIdentity: agreement.guest.identity,
+        content: regionalContent(ctx, agreement, deps.workflows, deps.stableUrls),
+        metadata: agreement.metadata,
+      },
+      {
+        ...artifactOptions(ctx, dependsOn, artifactImportId(ctx, "agreements", agreement.name)),
+        // A regional MDN receipt URL is a SAS URL: keep the returned content secret in state too.
+        ...(agreement.mdnReceiptWorkflow === undefined ? {} : { additionalSecretOutputs: ["content"] }),
+      },
     );
-  }
-  return out;
+  });
 }

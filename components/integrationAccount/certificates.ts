@@ -4,30 +4,25 @@
  */
 import * as logic from "@pulumi/azure-native/logic";
 import type { CertificateArtifact } from "../../model/catalog";
-import { ArtifactContext, artifactImportId, artifactLogicalName, artifactOptions } from "./context";
+import { ArtifactContext, artifactImportId, artifactLogicalName, artifactOptions, declareEach } from "./context";
 
 export function declareCertificates(
   ctx: ArtifactContext,
   certificates: readonly CertificateArtifact[],
-): Map<string, logic.IntegrationAccountCertificate> {
-  const out = new Map<string, logic.IntegrationAccountCertificate>();
-  for (const cert of certificates) {
+): Promise<Map<string, logic.IntegrationAccountCertificate>> {
+  return declareEach(certificates, (cert) => {
     const key = cert.privateKey;
-    out.set(
-      cert.name,
-      new logic.IntegrationAccountCertificate(
-        artifactLogicalName(ctx, "certificate", cert.name),
-        {
-          resourceGroupName: ctx.resourceGroupName,
-          integrationAccountName: ctx.integrationAccountName,
-          certificateName: cert.name,
-          publicCertificate: cert.publicCertificate,
-          key: key && { keyName: key.keyName, keyVersion: key.keyVersion, keyVault: { id: key.keyVault[ctx.role] } },
-          metadata: cert.metadata,
-        },
-        artifactOptions(ctx, [], artifactImportId(ctx, "certificates", cert.name)),
-      ),
+    return new logic.IntegrationAccountCertificate(
+      artifactLogicalName(ctx, "certificate", cert.name),
+      {
+        resourceGroupName: ctx.resourceGroupName,
+        integrationAccountName: ctx.integrationAccountName,
+        certificateName: cert.name,
+        publicCertificate: cert.publicCertificate,
+        key: key && { keyName: key.keyName, keyVersion: key.keyVersion, keyVault: { id: key.keyVault[ctx.role] } },
+        metadata: cert.metadata,
+      },
+      artifactOptions(ctx, [], artifactImportId(ctx, "certificates", cert.name)),
     );
-  }
-  return out;
+  });
 }

@@ -88,17 +88,34 @@ export class MirroredIntegrationAccount extends pulumi.ComponentResource {
   readonly integrationAccountName: pulumi.Output<string>;
   /** The integration account's callback (SAS) URL: a secret. */
   readonly callbackUrl: pulumi.Output<string>;
-  readonly partners: ReadonlyMap<string, logic.IntegrationAccountPartner>;
-  readonly schemas: ReadonlyMap<string, logic.IntegrationAccountSchema>;
-  readonly maps: ReadonlyMap<string, logic.IntegrationAccountMap>;
-  readonly certificates: ReadonlyMap<string, logic.IntegrationAccountCertificate>;
-  readonly agreements: ReadonlyMap<string, logic.IntegrationAccountAgreement>;
+  readonly partners = new Map<string, logic.IntegrationAccountPartner>();
+  readonly schemas = new Map<string, logic.IntegrationAccountSchema>();
+  readonly maps = new Map<string, logic.IntegrationAccountMap>();
+  readonly certificates = new Map<string, logic.IntegrationAccountCertificate>();
+  readonly agreements = new Map<string, logic.IntegrationAccountAgreement>();
   /** Azure names of the business workflows, in catalog order. */
   readonly businessWorkflowNames: readonly string[];
   /** The business workflows by catalog name. */
   readonly businessWorkflows: ReadonlyMap<string, logic.Workflow>;
 
-  constructor(name: string, args: MirroredIntegrationAccountArgs, opts?: pulumi.ComponentResourceOptions) {
+  /**
+   * Declares the site: the resource group, the account and its business workflows, then every catalog
+   * artifact in batches (`declareEach` in context.ts says why); resolves once all are declared.
+   */
+  static async create(
+    name: string,
+    args: MirroredIntegrationAccountArgs,
+    opts?: pulumi.ComponentResourceOptions,
+  ): Promise<MirroredIntegrationAccount> {
+    const site = new MirroredIntegrationAccount(name, args, opts);
+    await site.declareArtifacts(args.catalog, args.stableUrls);
+    return site;
+  }
+
+  private readonly artifactContext: ArtifactContext;
+  private readonly business: BusinessWorkflows;
+
+  private constructor(name: string, args: MirroredIntegrationAccountArgs, opts?: pulumi.ComponentResourceOptions) {
     super("b2b-dr:integration:MirroredIntegrationAccount", name, {}, opts);
     const sku = args.sku ?? "Standard";
     const protect = args.protect ?? true;
@@ -162,7 +179,7 @@ export class MirroredIntegrationAccount extends pulumi.ComponentResource {
         .apply((r) => r.value ?? ""),
     );
 
-    const ctx: ArtifactContext = {
+    this.artifactContext = {
       parent: this,
       prefix: name,
       role: args.role,
@@ -171,11 +188,7 @@ export class MirroredIntegrationAccount extends pulumi.ComponentResource {
       dependsOn: [this.integrationAccount],
       adoptedAccountId: iaId || undefined,
     };
-    this.partners = declarePartners(ctx, args.catalog.partners);
-    this.schemas = declareSchemas(ctx, args.catalog.schemas);
-    this.maps = declareMaps(ctx, args.catalog.maps);
-    this.certificates = declareCertificates(ctx, args.catalog.certificates);
-    const business = new BusinessWorkflows(
+    this.business = new BusinessWorkflows(
       `${name}-business`,
       {
         prefix: name,
@@ -190,22 +203,34 @@ export class MirroredIntegrationAccount extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const workflows = business.workflows;
-    this.businessWorkflowNames = business.workflowNames;
-    this.businessWorkflows = new Map([...workflows].map(([k, w]) => [k, w.resource]));
-    this.agreements = declareAgreements(ctx, args.catalog.agreements, {
-      partners: this.partners,
-      schemas: this.schemas,
-      certificates: this.certificates,
-      workflows,
-      stableUrls: args.stableUrls,
-    });
-
+    this.businessWorkflowNames = this.business.workflowNames;
+    this.businessWorkflows = new Map([...this.business.workflows].map(([k, w]) => [k, w.resource]));
+    // Now, not after the artifacts: the SDK registers a component's outputs (as empty) by itself one
+    // tick after its constructor, and only the first registration counts.
     this.registerOutputs({
       resourceGroupName: this.resourceGroupName,
       integrationAccountId: this.integrationAccountId,
       integrationAccountName: this.integrationAccountName,
       callbackUrl: this.callbackUrl,
     });
+  }
+
+  /** The catalog's artifacts, by kind in dependency order; agreements last, as they name the others. */
+  private async declareArtifacts(catalog: Catalog, stableUrls: MirroredIntegrationAccountArgs["stableUrls"]) {
+    const ctx = this.artifactContext;
+    const fill = <R>(target: Map<string, R>, declared: Map<string, R>) =>
+      declared.forEach((resource, name) => target.set(name, resource));
+    fill(this.partners, await declarePartners(ctx, catalog.partners));
+    fill(this.schemas, await declareSchemas(ctx, catalog.schemas));
+    fill(this.maps, await declareMaps(ctx, catalog.maps));
+    fill(this.certificates, await declareCertificates(ctx, catalog.certificates));
+    const dependencies = {
+      partners: this.partners,
+      schemas: this.schemas,
+      certificates: this.certificates,
+      workflows: this.business.workflows,
+      stableUrls,
+    };
+    fill(this.agreements, await declareAgreements(ctx, catalog.agreements, dependencies));
   }
 }
