@@ -22,17 +22,10 @@ import * as storage from "@pulumi/azure-native/storage";
 import * as naming from "../model/naming";
 import { siteTags } from "../model/tags";
 import type { Role } from "../model/config";
+import type { StoreLocation } from "../model/phaseRule";
 
-/** The blob container of the DR state store. */
-export const DR_STATE_CONTAINER = "b2b-dr";
-
-/** The non-secret stack output `drStateStore`. */
-export interface DrStateStoreOutput {
-  readonly accountName: string;
-  /** e.g. `https://stb2bdrprod….blob.core.windows.net/` */
-  readonly blobEndpoint: string;
-  readonly container: string;
-}
+/** The non-secret stack output `drStateStore`: where the store is (`StoreLocation`, model/phaseRule.ts). */
+export type DrStateStoreOutput = StoreLocation;
 
 export interface DrStateStoreArgs {
   /** Required. This stack's environment and region. */
@@ -85,7 +78,7 @@ export class DrStateStore extends pulumi.ComponentResource {
       {
         resourceGroupName: args.resourceGroupName,
         accountName: this.account.name,
-        containerName: DR_STATE_CONTAINER,
+        containerName: naming.DR_STATE_CONTAINER,
         publicAccess: storage.PublicAccess.None,
       },
       { parent: this, protect: args.protect ?? false },

@@ -34,43 +34,11 @@ import type { Inbound, InboundFlow } from "../model/catalog/inbound";
 import type { Role } from "../model/config";
 import * as naming from "../model/naming";
 import { TAG } from "../model/tags";
-import { REGION_HEADER } from "./ingressContract";
+import { REGION_HEADER } from "../model/ingressContract";
 
 // --- names ----------------------------------------------------------------------------------------
 
-/** `rg-b2bdr-prod-westeurope-ingress`: the ingress has its own resource group in each region. */
-export function ingressResourceGroupName(scope: naming.NameScope): string {
-  return `${naming.resourceGroupName(scope)}-ingress`;
-}
-
-/** `apim-b2bdr-prod-westeurope`: API Management names are global (`<name>.azure-api.net`), 1-50 characters. */
-export function gatewayServiceName(scope: naming.NameScope): string {
-  const name = `apim-${naming.WORKLOAD}-${scope.environment}-${scope.region}`.toLowerCase();
-  if (name.length > 50)
-    throw new Error(`The API Management name "${name}" is longer than 50 characters. Shorten the environment name.`);
-  return name;
-}
-
-/** `afd-b2bdr-prod`: the one Front Door profile of the pair. */
-export function frontDoorProfileName(environment: string): string {
-  return `afd-${naming.WORKLOAD}-${environment}`.toLowerCase();
-}
-
-/** `fde-b2bdr-prod`: its endpoint; Azure appends a hash to make the host name (`fde-b2bdr-prod-<hash>.z01.azurefd.net`). */
-export function frontDoorEndpointName(environment: string): string {
-  return `fde-${naming.WORKLOAD}-${environment}`.toLowerCase();
-}
-
-export const ORIGIN_GROUP_NAME = "og-b2bdr-gateways";
-
-/** Origins are named by role, not region, so the runbook finds them whatever the regions are. */
-export function originName(role: Role): string {
-  return `origin-${role}`;
-}
-
-export function routeName(flow: string): string {
-  return `route-${flow}`;
-}
+// Azure names of the ingress resources: model/naming.ts.
 
 /** Named value ids of one flow's callback URL parts, and of the Front Door id. */
 export const NAMED_VALUE = {
@@ -81,7 +49,7 @@ export const NAMED_VALUE = {
 export const CALLBACK_PARTS = ["api-version", "sp", "sv", "sig"] as const;
 export type CallbackPart = (typeof CALLBACK_PARTS)[number];
 
-export { REGION_HEADER } from "./ingressContract";
+export { REGION_HEADER } from "../model/ingressContract";
 
 // --- cost ----------------------------------------------------------------------------------------
 
@@ -227,7 +195,7 @@ export class PartnerIngress extends pulumi.ComponentResource {
     const tags = { ...args.tags, [TAG.purpose]: "ingress" };
     const rg = new resources.ResourceGroup(
       `${name}-rg`,
-      { resourceGroupName: ingressResourceGroupName(args.scope), location: args.scope.region, tags },
+      { resourceGroupName: naming.ingressResourceGroupName(args.scope), location: args.scope.region, tags },
       { parent: this },
     );
     this.resourceGroupName = rg.name;
@@ -236,7 +204,7 @@ export class PartnerIngress extends pulumi.ComponentResource {
       `${name}-gateway`,
       {
         resourceGroupName: rg.name,
-        serviceName: gatewayServiceName(args.scope),
+        serviceName: naming.gatewayServiceName(args.scope),
         location: args.scope.region,
         sku: { name: "Consumption", capacity: 0 },
         publisherName: publisher.name,
@@ -254,10 +222,10 @@ export class PartnerIngress extends pulumi.ComponentResource {
       this.endpointHostName = fd.endpoint.hostName;
       this.partnerUrls = fd.partnerUrls;
       this.frontDoorLocation = {
-        resourceGroupName: ingressResourceGroupName(args.scope),
-        profileName: frontDoorProfileName(args.scope.environment),
-        originGroupName: ORIGIN_GROUP_NAME,
-        origins: { primary: originName("primary"), secondary: originName("secondary") },
+        resourceGroupName: naming.ingressResourceGroupName(args.scope),
+        profileName: naming.frontDoorProfileName(args.scope.environment),
+        originGroupName: naming.ORIGIN_GROUP_NAME,
+        origins: { primary: naming.originName("primary"), secondary: naming.originName("secondary") },
       };
     } else {
       this.frontDoor = undefined;
@@ -272,7 +240,7 @@ export class PartnerIngress extends pulumi.ComponentResource {
 
   private declareFrontDoor(name: string, resourceGroupName: pulumi.Output<string>, tags: Record<string, string>) {
     const { scope, inbound, activeRole, peer } = this.args;
-    const profileName = frontDoorProfileName(scope.environment);
+    const profileName = naming.frontDoorProfileName(scope.environment);
     const profile = new cdn.Profile(
       `${name}-frontdoor`,
       { resourceGroupName, profileName, location: "Global", sku: { name: "Standard_AzureFrontDoor" }, tags },
@@ -283,7 +251,7 @@ export class PartnerIngress extends pulumi.ComponentResource {
       {
         resourceGroupName,
         profileName: profile.name,
-        endpointName: frontDoorEndpointName(scope.environment),
+        endpointName: naming.frontDoorEndpointName(scope.environment),
         location: "Global",
         enabledState: "Enabled",
         autoGeneratedDomainNameLabelScope: "TenantReuse",
@@ -297,7 +265,7 @@ export class PartnerIngress extends pulumi.ComponentResource {
       {
         resourceGroupName,
         profileName: profile.name,
-        originGroupName: ORIGIN_GROUP_NAME,
+        originGroupName: naming.ORIGIN_GROUP_NAME,
         sessionAffinityState: "Disabled",
       },
       { parent: this },
@@ -320,7 +288,7 @@ export class PartnerIngress extends pulumi.ComponentResource {
           resourceGroupName,
           profileName: profile.name,
           originGroupName: group.name,
-          originName: originName(role),
+          originName: naming.originName(role),
           hostName: hosts[role],
           originHostHeader: hosts[role],
           httpPort: 80,
@@ -341,12 +309,12 @@ export class PartnerIngress extends pulumi.ComponentResource {
           ? undefined
           : this.declareCustomDomain(name, flow, resourceGroupName, profile, endpoint);
       new cdn.Route(
-        `${name}-${routeName(flow.name)}`,
+        `${name}-${naming.routeName(flow.name)}`,
         {
           resourceGroupName,
           profileName: profile.name,
           endpointName: endpoint.name,
-          routeName: routeName(flow.name),
+          routeName: naming.routeName(flow.name),
           originGroup: { id: group.id },
           patternsToMatch: [flow.path, `${flow.path}/*`],
           supportedProtocols: ["Https"],

@@ -9,7 +9,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { DR_PHASES, DrPhase, Role } from "../model/config";
 import type { AccountRef } from "./replication";
-import type { StoreLocation } from "./phaseAuthority";
+import type { StoreLocation } from "../model/phaseRule";
 
 export class PeerStack {
   readonly ref: pulumi.StackReference;

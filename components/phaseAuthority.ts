@@ -9,85 +9,18 @@
  * SECONDARY's store, never anything in the primary region.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { TokenCredential } from "@azure/core-auth";
-import type { StorageSharedKeyCredential } from "@azure/storage-blob";
-import { AUTHORITY_BLOB, AuthorityRecord, DeclaredSource, authorityRecordSchema, checkPhase } from "../model/phaseRule";
+import {
+  AUTHORITY_BLOB,
+  AuthorityReader,
+  AuthorityRecord,
+  DeclaredSource,
+  StoreLocation,
+  checkPhase,
+} from "../model/phaseRule";
+import { azureAuthorityReader } from "../tools/authorityReader";
 import { PROJECT, type DrPhase, type Role } from "../model/config";
 import * as naming from "../model/naming";
-import { DR_STATE_CONTAINER } from "./drStateStore";
 import type { PeerStack } from "./peer";
-
-/** Where the DR state store is: the secondary stack's `drStateStore` output has this shape. */
-export interface StoreLocation {
-  readonly accountName: string;
-  /** e.g. `https://stb2bdrprodne1234.blob.core.windows.net/` */
-  readonly blobEndpoint: string;
-  readonly container: string;
-}
-
-/** Reads the authority record; resolves undefined when the blob does not exist. */
-export interface AuthorityReader {
-  read(location: StoreLocation): Promise<AuthorityRecord | undefined>;
-}
-
-/** An authority blob that exists but is not a valid record: never read as "normal". */
-export class AuthorityUnreadableError extends Error {}
-
-/** Parses the text of `phase.json`; throws `AuthorityUnreadableError` naming the blob and the fix. */
-export function parseAuthority(text: string, where: string): AuthorityRecord {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new AuthorityUnreadableError(`${where} is not JSON (${(e as Error).message}).`);
-  }
-  const parsed = authorityRecordSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new AuthorityUnreadableError(
-      `${where}: ${issue?.path.join(".") || "(top level)"}: ${issue?.message ?? "invalid"}. ` +
-        "Fix: only the runbook writes this blob; restore its previous version (blob versioning) or rerun the runbook command that wrote it.",
-    );
-  }
-  return parsed.data;
-}
-
-/** Host names of a store account that does not exist do not resolve (DNS NXDOMAIN). */
-function accountMissing(e: unknown): boolean {
-  return (e as { code?: string }).code === "ENOTFOUND";
-}
-
-export interface AzureReaderOptions {
-  /** Default: `DefaultAzureCredential` (Azure CLI, workload identity, environment, managed identity). */
-  readonly credential?: TokenCredential | StorageSharedKeyCredential;
-  /**
-   * Read a store account whose host name does not resolve as absent (`normal`). Only for the
-   * secondary's own store when it is not known to exist yet (its first deployment).
-   * @default false
-   */
-  readonly missingAccountIsAbsent?: boolean;
-}
-
-/** `AuthorityReader` over the Azure SDK. A missing container or blob reads as undefined (absent). */
-export function azureAuthorityReader(options: AzureReaderOptions = {}): AuthorityReader {
-  return {
-    async read(location) {
-      const { BlobClient } = await import("@azure/storage-blob");
-      const cred = options.credential ?? new (await import("@azure/identity")).DefaultAzureCredential();
-      const url = `${location.blobEndpoint.replace(/\/?$/, "/")}${location.container}/${AUTHORITY_BLOB}`;
-      const blob = new BlobClient(url, cred, { retryOptions: { maxTries: 3, tryTimeoutInMs: 30_000 } });
-      try {
-        const text = (await blob.downloadToBuffer()).toString("utf8");
-        return parseAuthority(text, url);
-      } catch (e) {
-        const status = (e as { statusCode?: number }).statusCode;
-        if (status === 404) return undefined;
-        if (options.missingAccountIsAbsent && accountMissing(e)) return undefined;
-        throw e;
-      }
-    },
-  };
-}
 
 let installed: AuthorityReader | undefined;
 
@@ -160,13 +93,5 @@ export async function locateAuthority(
   peer: PeerStack,
 ): Promise<{ location: StoreLocation | undefined; locationComputed: boolean }> {
   if (role === "primary") return { location: await peer.stateStore(), locationComputed: false };
-  const accountName = naming.storageAccountName(scope, subscriptionId);
-  return {
-    location: {
-      accountName,
-      blobEndpoint: `https://${accountName}.blob.core.windows.net/`,
-      container: DR_STATE_CONTAINER,
-    },
-    locationComputed: true,
-  };
+  return { location: naming.stateStoreLocation(scope, subscriptionId), locationComputed: true };
 }

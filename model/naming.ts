@@ -13,6 +13,8 @@
  * Pattern: `<prefix>-<workload>-<environment>-<region>[-<purpose>]`, lower case.
  */
 import { createHash } from "crypto";
+import type { Role } from "./config";
+import type { StoreLocation } from "./phaseRule";
 
 /**
  * Name prefix of the runbook's own marker session in each integration account. Agreement names may
@@ -157,4 +159,52 @@ export function storageAccountName(scope: NameScope, subscriptionId: string): st
   // 13 base-36 characters from the first 8 bytes (64 bits) of the digest.
   const hash = digest.readBigUInt64BE(0).toString(36).padStart(13, "0").slice(-13);
   return checked("storageAccount", `st${WORKLOAD}${env}${hash}`);
+}
+
+/** The blob container of the DR state store (components/drStateStore.ts). */
+export const DR_STATE_CONTAINER = "b2b-dr";
+
+/**
+ * Where a region's DR state store is, from its scope and subscription alone (public-cloud blob
+ * endpoint): the secondary's own store before it has published it, and the offline plan's guess.
+ */
+export function stateStoreLocation(scope: NameScope, subscriptionId: string): StoreLocation {
+  const accountName = storageAccountName(scope, subscriptionId);
+  return { accountName, blobEndpoint: `https://${accountName}.blob.core.windows.net/`, container: DR_STATE_CONTAINER };
+}
+
+// --- partner ingress (components/ingress.ts) -------------------------------------------------------
+
+/** `rg-b2bdr-prod-westeurope-ingress`: the ingress has its own resource group in each region. */
+export function ingressResourceGroupName(scope: NameScope): string {
+  return `${resourceGroupName(scope)}-ingress`;
+}
+
+/** `apim-b2bdr-prod-westeurope`: API Management names are global (`<name>.azure-api.net`), 1-50 characters. */
+export function gatewayServiceName(scope: NameScope): string {
+  const name = `apim-${WORKLOAD}-${scope.environment}-${scope.region}`.toLowerCase();
+  if (name.length > 50)
+    throw new Error(`The API Management name "${name}" is longer than 50 characters. Shorten the environment name.`);
+  return name;
+}
+
+/** `afd-b2bdr-prod`: the one Front Door profile of the pair. */
+export function frontDoorProfileName(environment: string): string {
+  return `afd-${WORKLOAD}-${environment}`.toLowerCase();
+}
+
+/** `fde-b2bdr-prod`: its endpoint; Azure appends a hash to make the host name (`fde-b2bdr-prod-<hash>.z01.azurefd.net`). */
+export function frontDoorEndpointName(environment: string): string {
+  return `fde-${WORKLOAD}-${environment}`.toLowerCase();
+}
+
+export const ORIGIN_GROUP_NAME = "og-b2bdr-gateways";
+
+/** Origins are named by role, not region, so the runbook finds them whatever the regions are. */
+export function originName(role: Role): string {
+  return `origin-${role}`;
+}
+
+export function routeName(flow: string): string {
+  return `route-${flow}`;
 }

@@ -103,3 +103,38 @@ export function checkPhase(check: PhaseCheck): PhaseVerdict {
       `(it writes the authority, then deploys). Only in an emergency, override with ${BREAK_GLASS_ENV}="<why>" (logged).`,
   };
 }
+
+/** Where the DR state store is: the secondary stack's `drStateStore` output has this shape. */
+export interface StoreLocation {
+  readonly accountName: string;
+  /** e.g. `https://stb2bdrprodne1234.blob.core.windows.net/` */
+  readonly blobEndpoint: string;
+  readonly container: string;
+}
+
+/** Reads the authority record; resolves undefined when the blob does not exist. */
+export interface AuthorityReader {
+  read(location: StoreLocation): Promise<AuthorityRecord | undefined>;
+}
+
+/** An authority blob that exists but is not a valid record: never read as "normal". */
+export class AuthorityUnreadableError extends Error {}
+
+/** Parses the text of `phase.json`; throws `AuthorityUnreadableError` naming the blob and the fix. */
+export function parseAuthority(text: string, where: string): AuthorityRecord {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new AuthorityUnreadableError(`${where} is not JSON (${(e as Error).message}).`);
+  }
+  const parsed = authorityRecordSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new AuthorityUnreadableError(
+      `${where}: ${issue?.path.join(".") || "(top level)"}: ${issue?.message ?? "invalid"}. ` +
+        "Fix: only the runbook writes this blob; restore its previous version (blob versioning) or rerun the runbook command that wrote it.",
+    );
+  }
+  return parsed.data;
+}

@@ -12,11 +12,10 @@
  * the registrations. One hook has no public counterpart: see `sdkHooks.ts`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ARM_SHAPES, PLACEHOLDER_TENANT, mockCallbackUrl } from "./ids";
+import { ARM_SHAPES, PLACEHOLDER_TENANT, computedState, mockCallbackUrl } from "./ids";
 import { recordStackReferenceReads } from "./sdkHooks";
 
 export { PLACEHOLDER_SUBSCRIPTION, armId, mockCallbackUrl } from "./ids";
-import { INGRESS_ARM_SHAPES, computedState } from "./ingressShapes";
 
 /** What every secret becomes in plan files. */
 export const SECRET_MASK = "[secret]";
@@ -239,7 +238,7 @@ export function createMocks(
         record(args.inputs);
         return { id: undefined, state: {} };
       }
-      const shape = ARM_SHAPES[args.type] ?? INGRESS_ARM_SHAPES[args.type];
+      const shape = ARM_SHAPES[args.type];
       if (shape === undefined) {
         throw new Error(
           `The offline engine has no ARM id shape for resource type ${args.type} (${args.name}); add it to plan/engine.ts.`,

@@ -16,11 +16,9 @@ import { PROJECT_DIR, readStackFile } from "../model/stackFile";
 import type { Catalog } from "../model/catalog";
 import { Transpiler, forkWorker, firstReply } from "../tools/workers";
 import type { PeerOutputs } from "./engine";
-import { PLACEHOLDER_SUBSCRIPTION, armId, mockCallbackUrl } from "./ids";
+import { PLACEHOLDER_SUBSCRIPTION, armId, ingressGuess, mockCallbackUrl } from "./ids";
 import { RenderJob, STACKS, StackName, StackRender } from "./types";
 import type { AuthorityRecord } from "../model/phaseRule";
-import { DR_STATE_CONTAINER } from "../components/drStateStore";
-import { ingressGuess } from "./ingressShapes";
 
 export interface RenderOptions {
   /** Project directory holding Pulumi.yaml, the stack files and index.ts. Default: this project. */
@@ -245,12 +243,7 @@ export function outputsGuess(
     integrationAccountCallbackUrl: mockCallbackUrl(resourceGroupName, integrationAccountName),
   });
   // The DR state store's location follows from config and subscription (the phase authority's address).
-  const accountName = naming.storageAccountName(scope, subscriptionId);
-  outputs.drStateStore = {
-    accountName,
-    blobEndpoint: `https://${accountName}.blob.core.windows.net/`,
-    container: DR_STATE_CONTAINER,
-  };
+  outputs.drStateStore = naming.stateStoreLocation(scope, subscriptionId);
   const ingress = ingressGuess(config, subscriptionId);
   Object.assign(outputs, ingress);
   // Secret in the stack's outputs, so secret in the guess: the fixed point compares secrecy too.

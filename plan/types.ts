@@ -1,6 +1,6 @@
 import type { PeerOutputs, RecordedInvoke, RecordedResource } from "./engine";
 import type { AuthorityRecord } from "../model/phaseRule";
-import type { StoreLocation } from "../components/phaseAuthority";
+import type { StoreLocation } from "../model/phaseRule";
 
 export const STACKS = ["primary", "secondary"] as const;
 export type StackName = (typeof STACKS)[number];

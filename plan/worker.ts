@@ -8,7 +8,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { PeerOutputs, Recording, SECRET_MASK, installEngine } from "./engine";
 import type { RenderJob, StackRender } from "./types";
 import { PROJECT } from "../model/config";
-import { StoreLocation, useAuthorityReader } from "../components/phaseAuthority";
+import { useAuthorityReader } from "../components/phaseAuthority";
+import type { StoreLocation } from "../model/phaseRule";
 
 async function resolveOutputs(exported: Record<string, unknown>) {
   const masked: Record<string, unknown> = {};

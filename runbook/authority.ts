@@ -6,8 +6,7 @@
  */
 import * as os from "os";
 import type { DrPhase } from "../model/config";
-import { parseAuthority } from "../components/phaseAuthority";
-import { AUTHORITY_BLOB, AuthorityRecord, authorityPhase } from "../model/phaseRule";
+import { AUTHORITY_BLOB, AuthorityRecord, authorityPhase, parseAuthority } from "../model/phaseRule";
 import type { AuditEntry, OperationResult } from "./context";
 import { ConcurrentWriteError, JsonStore } from "./stateStore";
 import { describeError } from "./arm";

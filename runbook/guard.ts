@@ -19,8 +19,16 @@ import * as path from "path";
 import type { TokenCredential } from "@azure/core-auth";
 import type { StorageSharedKeyCredential } from "@azure/storage-blob";
 import { PROJECT, Role, parseStackConfig } from "../model/config";
-import { AuthorityReader, StoreLocation, azureAuthorityReader } from "../components/phaseAuthority";
-import { AuthorityRecord, BREAK_GLASS_ENV, PhaseVerdict, authorityPhase, checkPhase } from "../model/phaseRule";
+import { azureAuthorityReader } from "../tools/authorityReader";
+import {
+  AuthorityReader,
+  AuthorityRecord,
+  BREAK_GLASS_ENV,
+  PhaseVerdict,
+  StoreLocation,
+  authorityPhase,
+  checkPhase,
+} from "../model/phaseRule";
 import { formatProblem } from "../model/problems";
 import { readStackFile } from "../model/stackFile";
 import { describeError } from "./arm";

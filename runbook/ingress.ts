@@ -19,7 +19,7 @@ import type { TokenCredential } from "@azure/core-auth";
 import { z } from "zod";
 import { ingressOutputsShape } from "../model/manifest";
 import type { Role } from "../model/config";
-import { REGION_HEADER } from "../components/ingressContract";
+import { REGION_HEADER } from "../model/ingressContract";
 import { describeError } from "./arm";
 import type { RunbookContext } from "./context";
 

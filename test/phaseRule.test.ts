@@ -10,7 +10,7 @@ import {
   checkPhase,
   runbookCommandFor,
 } from "../model/phaseRule";
-import { AuthorityUnreadableError, parseAuthority } from "../components/phaseAuthority";
+import { AuthorityUnreadableError, parseAuthority } from "../model/phaseRule";
 
 const record = (phase: DrPhase, epoch = 1): AuthorityRecord => ({
   phase,

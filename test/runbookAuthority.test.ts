@@ -6,7 +6,8 @@
 import * as assert from "assert";
 import * as http from "http";
 import type { AddressInfo } from "net";
-import { AuthorityUnreadableError, StoreLocation, azureAuthorityReader } from "../components/phaseAuthority";
+import { AuthorityUnreadableError, StoreLocation } from "../model/phaseRule";
+import { azureAuthorityReader } from "../tools/authorityReader";
 import { AUTHORITY_BLOB } from "../model/phaseRule";
 import { authorityStep, phaseAgreement, readAuthority, recordPhase } from "../runbook/authority";
 import type { AuditEntry, OperationResult, RunbookContext } from "../runbook/context";

@@ -13,7 +13,7 @@
 import * as https from "https";
 import type { AddressInfo } from "net";
 import type { Role } from "../../model/config";
-import { REGION_HEADER } from "../../components/ingressContract";
+import { REGION_HEADER } from "../../model/ingressContract";
 import type { StackRender } from "../../plan/types";
 import { selfSignedCertificate } from "./fakeAzure";
 
