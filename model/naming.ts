@@ -16,12 +16,6 @@ import { createHash } from "crypto";
 import type { Role } from "./config";
 import type { StoreLocation } from "./phaseRule";
 
-/**
- * Name prefix of the runbook's own marker session in each integration account. Agreement names may
- * not start with it (the catalog refuses them), so the marker can never be mistaken for an agreement.
- */
-export const RUNBOOK_SESSION_PREFIX = "b2bdr-runbook";
-
 /** The workload segment of every region-specific name. */
 export const WORKLOAD = "b2bdr";
 

@@ -19,6 +19,7 @@
  */
 import { z } from "zod";
 import type { Problem } from "../problems";
+import type { Checked } from "./rules/result";
 import type { BusinessWorkflow } from "./model";
 import type { YamlSource } from "./yamlFile";
 
@@ -78,13 +79,13 @@ const DNS_ZONE_ID =
   /^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[-\w.()]{1,90}\/providers\/Microsoft\.Network\/dnszones\/([a-z0-9.-]+)$/i;
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
-/** The flows of `inbound.yaml`, checked against the catalog's workflows; problems go to `problems`. */
+/** The flows of `inbound.yaml`, checked against the catalog's workflows. */
 export function checkInbound(
   file: InboundFile,
   source: YamlSource | undefined,
   workflows: readonly BusinessWorkflow[],
-  problems: Problem[],
-): Inbound {
+): Checked<Inbound> {
+  const problems: Problem[] = [];
   const at = (p: readonly PropertyKey[], value: unknown, message: string, fix: string): Problem =>
     source?.problem(p, value, message, fix) ?? { file: INBOUND_FILE, path: p.join("."), value, message, fix };
   const flows: InboundFlow[] = [];
@@ -244,7 +245,7 @@ export function checkInbound(
         customDomain,
       });
   });
-  return { publisher: file.publisher, flows };
+  return { value: { publisher: file.publisher, flows }, problems, warnings: [] };
 }
 
 /** The inbound flow that receives `workflow`'s traffic, if any (the stable URL of AS2 MDN receipts). */

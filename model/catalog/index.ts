@@ -11,8 +11,6 @@ export { buildAgreementContent, generatedControlNumbers } from "./agreements";
 export { CATALOG_FILES, LoadOptions, loadCatalog } from "./loader";
 export * from "./inbound";
 export { CERTIFICATE_WARNING_DAYS } from "./rules/certificates";
-/** @deprecated The runbook's session prefix lives in the naming module; import it from `model/naming`. */
-export { RUNBOOK_SESSION_PREFIX } from "../naming";
 
 /** Protocols the catalog's agreements use, in the order X12, EDIFACT, AS2. */
 export function protocolsInUse(catalog: Pick<Catalog, "agreements">): Protocol[] {

@@ -125,15 +125,13 @@ export function loadCatalog(dir: string, options: LoadOptions = {}): Catalog {
         )
       : undefined;
 
-  const inboundProblems: Problem[] = [];
-  const inbound =
-    inboundFile.data && workflows
-      ? checkInbound(inboundFile.data, inboundFile.source, workflows, inboundProblems)
-      : NO_INBOUND;
+  const inboundChecked =
+    inboundFile.data && workflows ? checkInbound(inboundFile.data, inboundFile.source, workflows) : undefined;
+  const inbound = inboundChecked?.value ?? NO_INBOUND;
   const problems = [
     ...partnersFile.problems,
     ...inboundFile.problems,
-    ...inboundProblems,
+    ...(inboundChecked?.problems ?? []),
     ...artifactsFile.problems,
     ...agreementsFile.problems,
     ...workflowsFile.problems,

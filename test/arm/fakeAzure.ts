@@ -283,7 +283,6 @@ export class FakeAzure {
 
   private copySessions(from: Account, to: Account): void {
     for (const [key, s] of from.sessions) {
-      if (key.startsWith("b2bdr-runbook")) continue;
       const mine = to.sessions.get(key);
       const t = (x: unknown) =>
         ticksOf(String((x as { ControlNumberChangedTime?: string })?.ControlNumberChangedTime ?? "")) ?? -1n;
@@ -409,7 +408,7 @@ export class FakeAzure {
           return s ? { status: 200, body: view(s) } : notFound("SessionNotFound");
         }
         if (item !== undefined && method === "PUT") {
-          if (!item.toLowerCase().startsWith("b2bdr-runbook") && this.failSessionPutsAfter !== undefined) {
+          if (this.failSessionPutsAfter !== undefined) {
             if (this.failSessionPutsAfter <= 0)
               return { status: 500, body: { error: { code: "InternalServerError", message: "injected failure" } } };
             this.failSessionPutsAfter--;

@@ -3,7 +3,6 @@
  * references, setting overrides checked against the protocol's schema, control-number bounds, AS2
  * settings that contradict each other, and the MDN receipt workflow.
  */
-import { RUNBOOK_SESSION_PREFIX } from "../../naming";
 import type { Problem } from "../../problems";
 import { SettingsProblem, controlNumberProblems, directionSettings } from "../agreements";
 import type { AgreementSpec, BusinessWorkflow, CertificateArtifact, Partner, SettingsOverride } from "../model";
@@ -37,16 +36,6 @@ export function checkAgreements(
   file.agreements.forEach((a, i) => {
     const at = (...rest: PropertyKey[]) => ["agreements", i, ...rest];
     let specOk = true;
-    if (a.name.toLowerCase().startsWith(RUNBOOK_SESSION_PREFIX)) {
-      problems.push(
-        source.problem(
-          at("name"),
-          a.name,
-          `starts with ${RUNBOOK_SESSION_PREFIX}, the prefix of the runbook's own sessions`,
-          "choose another agreement name",
-        ),
-      );
-    }
     if (a.mdnReceiptWorkflow !== undefined) {
       const wf = workflows.find((w) => w.name === a.mdnReceiptWorkflow);
       if (a.protocol !== "AS2") {
