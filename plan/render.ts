@@ -180,12 +180,10 @@ export function renderStack(
 }
 
 /**
- * The old-generation cap of a render process, in MB. A cap makes V8 collect the runtime's short-lived
- * promises sooner; V8 grows the heap up to it before it collects hard, so a render's resident memory is
- * about the cap plus 130 MB (code, young generation, buffers). A 1,000-agreement render needs about
- * 535 MB of old generation at its peak (at 560 the secondary ran out in phase normal), so the cap keeps
- * a margin; lowering it to meet the summed-memory budget (docs/benchmarks/plan.md) needs a render that
- * holds less, not a tighter cap.
+ * The old-generation cap of a render process, in MB: a ceiling, not what shapes a render's memory.
+ * With the program's artifacts declared in batches (`declareEach`), a 1,000-agreement render stays
+ * near 400 MB resident (docs/benchmarks/plan.md); the cap leaves room for larger catalogs and fails a
+ * runaway render loudly instead of letting it take the machine.
  */
 export const WORKER_HEAP_MB = 768;
 
