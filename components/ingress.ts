@@ -236,6 +236,10 @@ export class PartnerIngress extends pulumi.ComponentResource {
         args.inbound.flows.map((f) => [f.name, partnerUrl(f, this.endpointHostName)] as const),
       );
     }
+    // In the constructor: the SDK registers a component's outputs (as empty) by itself at the
+    // program's next await, and only the first registration counts (the program awaits before it
+    // calls connectWorkflows).
+    this.registerOutputs({ gatewayHost: this.gatewayHost });
   }
 
   private declareFrontDoor(name: string, resourceGroupName: pulumi.Output<string>, tags: Record<string, string>) {
@@ -471,7 +475,6 @@ export class PartnerIngress extends pulumi.ComponentResource {
         { parent: this, dependsOn: [frontDoorId, ...parts, ...operations] },
       );
     }
-    this.registerOutputs({ gatewayHost: this.gatewayHost });
   }
 
   private gatewayPrefix(): string {

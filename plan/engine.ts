@@ -9,11 +9,11 @@
  * top-level resources are children of the `pulumi:pulumi:Stack` root as in a deployment), a stack
  * transformation (`pulumi.runtime.registerStackTransformation`) for each resource's parent and
  * options, `pulumi.runtime.isRpcSecret` for secret values and `pulumi.runtime.disconnect` to drain
- * the registrations. One hook has no public counterpart: see `sdkHooks.ts`.
+ * the registrations. Two hooks have no public counterpart: see `sdkHooks.ts`.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ARM_SHAPES, PLACEHOLDER_TENANT, computedState, mockCallbackUrl } from "./ids";
-import { recordStackReferenceReads } from "./sdkHooks";
+import { recordStackReferenceReads, watchLateOutputRegistrations } from "./sdkHooks";
 
 export { PLACEHOLDER_SUBSCRIPTION, armId, mockCallbackUrl } from "./ids";
 
@@ -241,7 +241,7 @@ export function createMocks(
       const shape = ARM_SHAPES[args.type];
       if (shape === undefined) {
         throw new Error(
-          `The offline engine has no ARM id shape for resource type ${args.type} (${args.name}); add it to plan/engine.ts.`,
+          `The offline engine has no ARM id shape for resource type ${args.type} (${args.name}); add it to ARM_SHAPES in plan/ids.ts.`,
         );
       }
       const plain = Object.fromEntries(Object.entries(args.inputs).map(([k, v]) => [k, String(unwrapSecret(v))]));
@@ -376,6 +376,14 @@ export async function installEngine(project: string, stack: string, options: Eng
   const { mocks, recording } = createMocks(options, declared, (r) => urnOf(project, stack, r));
   await pulumi.runtime.setMocks(mocks, project, stack, false, "organization");
   const peerReads = recordStackReferenceReads();
+  watchLateOutputRegistrations((component, outputNames) => {
+    const declaration = byResource.get(component);
+    const what = declaration ? `${declaration.type} ${declaration.name}` : "a component";
+    recording.errors.push(
+      `${what} registers its outputs (${outputNames.join(", ")}) after Pulumi registered them at the program's ` +
+        "next await; a deployment would keep none. Call registerOutputs in the constructor, before the program awaits.",
+    );
+  });
   return {
     recording,
     peerReads,

@@ -205,6 +205,9 @@ export function ingressGuess(config: Readonly<Record<string, string>>, subscript
   const endpointName = naming.frontDoorEndpointName(environment);
   return {
     ingressFrontDoorId: mockFrontDoorId(profileId),
-    ingressEndpointHostName: mockEndpointHostName(endpointName, `${profileId}/afdEndpoints/${endpointName}`),
+    ingressEndpointHostName: mockEndpointHostName(
+      endpointName,
+      armId("azure-native:cdn:AFDEndpoint", { resourceGroupName, profileName, endpointName }, subscriptionId),
+    ),
   };
 }

@@ -126,7 +126,7 @@ export class RenderError extends Error {
     readonly userError: boolean,
     /** Resources the failed render had registered (0 when input was refused up front). */
     readonly registered = 0,
-    /** Types of the resources it had registered, in order (a StackReference is a read, not a change). */
+    /** Types of the resources it had registered, in the order the engine registered them (a StackReference is a read, not a change). */
     readonly registeredTypes: readonly string[] = [],
   ) {
     super(message);

@@ -1,8 +1,8 @@
 /**
- * The offline engine's one hook into the Pulumi SDK that has no public counterpart, kept in this
- * file so an SDK upgrade that breaks it fails one test by name (test/sdkHooks.test.ts).
+ * The offline engine's hooks into the Pulumi SDK that have no public counterpart, kept in this file
+ * so an SDK upgrade that breaks one fails a test by name (test/sdkHooks.test.ts).
  *
- * Which outputs a program reads from a StackReference. The plan renders the two stacks until each
+ * 1. Which outputs a program reads from a StackReference. The plan renders the two stacks until each
  * has read what the other publishes (a fixed point, plan/render.ts); to check that, it must know
  * which of the other stack's outputs a render read. The mock engine answers a StackReference's
  * registration (`Mocks.newResource` for `pulumi:pulumi:StackReference`, public) with all of the
@@ -11,6 +11,17 @@
  * a public class) are wrapped to record the output name before the SDK's own implementation runs.
  */
 import * as pulumi from "@pulumi/pulumi";
+
+/*
+ * 2. Output registrations a deployment would drop (`watchLateOutputRegistrations`). A component
+ * registers its outputs once: the SDK calls `registerOutputs()` by itself (with none) when the
+ * program first awaits after the component's constructor, and ignores every later call
+ * (@pulumi/pulumi resource.js, `ComponentResource.initializeAndRegisterOutputs` and
+ * `registerOutputs`). A component that registers them later, after an await, silently keeps none
+ * in a deployment; the mock engine does not see registrations at all. So the public
+ * `ComponentResource.prototype.registerOutputs` is wrapped to notice a call with outputs that
+ * comes after the first.
+ */
 
 /** The public methods of `pulumi.StackReference` that read one output by name. */
 export const STACK_REFERENCE_READ_METHODS = [
@@ -51,4 +62,35 @@ export function recordStackReferenceReads(): ReadonlySet<string> {
     };
   }
   return read;
+}
+
+type LateRegistration = (component: pulumi.ComponentResource, outputNames: readonly string[]) => void;
+
+let lateRegistrations: LateRegistration | undefined;
+
+/**
+ * Reports, from now on in this process, every component that registers outputs after its outputs
+ * were already registered (they would be lost in a deployment). Installs the wrapper once.
+ */
+export function watchLateOutputRegistrations(report: LateRegistration): void {
+  if (lateRegistrations !== undefined) {
+    lateRegistrations = report;
+    return;
+  }
+  lateRegistrations = report;
+  const proto = pulumi.ComponentResource.prototype as unknown as Record<string, unknown>;
+  const original = proto.registerOutputs;
+  if (typeof original !== "function") {
+    throw new Error(
+      "@pulumi/pulumi has no ComponentResource.registerOutputs any more: update plan/sdkHooks.ts for this SDK version.",
+    );
+  }
+  const registered = new WeakSet<object>();
+  proto.registerOutputs = function (this: pulumi.ComponentResource, outputs?: unknown) {
+    if (!registered.has(this)) registered.add(this);
+    else if (outputs !== undefined && Object.keys(outputs as object).length > 0) {
+      lateRegistrations?.(this, Object.keys(outputs as object));
+    }
+    return (original as (outputs?: unknown) => void).call(this, outputs);
+  };
 }

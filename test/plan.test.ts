@@ -146,4 +146,21 @@ describe("offline engine refusals reach the render", function () {
     );
     await assert.rejects(render, /no ARM id shape for resource type azure-native:example:Unknown/);
   });
+
+  it("a component registering its outputs after the program awaited fails the render (a deployment would keep none)", async () => {
+    const { renderStack } = await import("../plan/render");
+    const render = renderStack({
+      projectDir: path.join(__dirname, "fixtures", "late-outputs"),
+      stack: "primary",
+      config: {},
+      secretKeys: [],
+      subscriptionId: "00000000-0000-0000-0000-000000000000",
+      guess: { name: "secondary", outputs: {}, secretOutputNames: [] },
+      authority: null,
+    });
+    await assert.rejects(
+      render,
+      /b2b-dr:example:Late late registers its outputs \(answer\) after Pulumi registered them.*Call registerOutputs in the constructor/s,
+    );
+  });
 });

@@ -21,4 +21,19 @@ describe("Pulumi SDK hooks of the offline engine", () => {
     const missing = STACK_REFERENCE_READ_METHODS.filter((m) => !methods.includes(m));
     assert.deepStrictEqual(missing, [], `StackReference no longer has ${missing.join(", ")}: update plan/sdkHooks.ts`);
   });
+
+  it("late output registrations: ComponentResource registers its outputs by itself once, then ignores later calls", () => {
+    const proto = pulumi.ComponentResource.prototype as unknown as Record<string, unknown>;
+    assert.strictEqual(
+      typeof proto.registerOutputs,
+      "function",
+      "update watchLateOutputRegistrations in plan/sdkHooks.ts",
+    );
+    // The SDK's own registration after the constructor, which makes a later explicit one a no-op.
+    assert.strictEqual(
+      typeof proto.initializeAndRegisterOutputs,
+      "function",
+      "the SDK no longer registers a component's outputs by itself: revisit watchLateOutputRegistrations in plan/sdkHooks.ts",
+    );
+  });
 });

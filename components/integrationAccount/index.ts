@@ -88,11 +88,19 @@ export class MirroredIntegrationAccount extends pulumi.ComponentResource {
   readonly integrationAccountName: pulumi.Output<string>;
   /** The integration account's callback (SAS) URL: a secret. */
   readonly callbackUrl: pulumi.Output<string>;
-  readonly partners = new Map<string, logic.IntegrationAccountPartner>();
-  readonly schemas = new Map<string, logic.IntegrationAccountSchema>();
-  readonly maps = new Map<string, logic.IntegrationAccountMap>();
-  readonly certificates = new Map<string, logic.IntegrationAccountCertificate>();
-  readonly agreements = new Map<string, logic.IntegrationAccountAgreement>();
+  /** The catalog's artifacts by name, filled by `declareArtifacts` (`create` awaits it). */
+  private readonly declared = {
+    partners: new Map<string, logic.IntegrationAccountPartner>(),
+    schemas: new Map<string, logic.IntegrationAccountSchema>(),
+    maps: new Map<string, logic.IntegrationAccountMap>(),
+    certificates: new Map<string, logic.IntegrationAccountCertificate>(),
+    agreements: new Map<string, logic.IntegrationAccountAgreement>(),
+  };
+  readonly partners: ReadonlyMap<string, logic.IntegrationAccountPartner> = this.declared.partners;
+  readonly schemas: ReadonlyMap<string, logic.IntegrationAccountSchema> = this.declared.schemas;
+  readonly maps: ReadonlyMap<string, logic.IntegrationAccountMap> = this.declared.maps;
+  readonly certificates: ReadonlyMap<string, logic.IntegrationAccountCertificate> = this.declared.certificates;
+  readonly agreements: ReadonlyMap<string, logic.IntegrationAccountAgreement> = this.declared.agreements;
   /** Azure names of the business workflows, in catalog order. */
   readonly businessWorkflowNames: readonly string[];
   /** The business workflows by catalog name. */
@@ -220,10 +228,11 @@ export class MirroredIntegrationAccount extends pulumi.ComponentResource {
     const ctx = this.artifactContext;
     const fill = <R>(target: Map<string, R>, declared: Map<string, R>) =>
       declared.forEach((resource, name) => target.set(name, resource));
-    fill(this.partners, await declarePartners(ctx, catalog.partners));
-    fill(this.schemas, await declareSchemas(ctx, catalog.schemas));
-    fill(this.maps, await declareMaps(ctx, catalog.maps));
-    fill(this.certificates, await declareCertificates(ctx, catalog.certificates));
+    const to = this.declared;
+    fill(to.partners, await declarePartners(ctx, catalog.partners));
+    fill(to.schemas, await declareSchemas(ctx, catalog.schemas));
+    fill(to.maps, await declareMaps(ctx, catalog.maps));
+    fill(to.certificates, await declareCertificates(ctx, catalog.certificates));
     const dependencies = {
       partners: this.partners,
       schemas: this.schemas,
@@ -231,6 +240,6 @@ export class MirroredIntegrationAccount extends pulumi.ComponentResource {
       workflows: this.business.workflows,
       stableUrls,
     };
-    fill(this.agreements, await declareAgreements(ctx, catalog.agreements, dependencies));
+    fill(to.agreements, await declareAgreements(ctx, catalog.agreements, dependencies));
   }
 }

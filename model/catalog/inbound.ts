@@ -19,7 +19,7 @@
  */
 import { z } from "zod";
 import type { Problem } from "../problems";
-import type { Checked } from "./rules/result";
+import { Checked, locate } from "./rules/result";
 import type { BusinessWorkflow } from "./model";
 import type { YamlSource } from "./yamlFile";
 
@@ -87,7 +87,7 @@ export function checkInbound(
 ): Checked<Inbound> {
   const problems: Problem[] = [];
   const at = (p: readonly PropertyKey[], value: unknown, message: string, fix: string): Problem =>
-    source?.problem(p, value, message, fix) ?? { file: INBOUND_FILE, path: p.join("."), value, message, fix };
+    locate(source, INBOUND_FILE, p, value, message, fix);
   const flows: InboundFlow[] = [];
   const names = new Set<string>();
   const paths = new Map<string, number>();

@@ -152,7 +152,7 @@ export function loadCatalog(dir: string, options: LoadOptions = {}): Catalog {
     agreements,
     workflows,
     inbound,
-    warnings: results.flatMap((r) => r.warnings),
+    warnings: [...results, ...(inboundChecked ? [inboundChecked] : [])].flatMap((r) => r.warnings),
     placeholders: sources.flatMap(placeholderProblems),
   };
 }
