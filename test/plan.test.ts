@@ -130,27 +130,12 @@ describe("npm run plan", function () {
 
 describe("offline engine refusals reach the render", function () {
   this.timeout(120_000);
-  it("a resource the engine cannot answer fails the render instead of vanishing from the plan", async () => {
-    const { renderStack } = await import("../plan/render");
-    const render = renderStack(
-      {
-        projectDir: path.join(__dirname, "fixtures", "unknown-type"),
-        stack: "primary",
-        config: {},
-        secretKeys: [],
-        subscriptionId: "00000000-0000-0000-0000-000000000000",
-        guess: { name: "secondary", outputs: {}, secretOutputNames: [] },
-        authority: null,
-      },
-      undefined,
-    );
-    await assert.rejects(render, /no ARM id shape for resource type azure-native:example:Unknown/);
-  });
 
-  it("a component registering its outputs after the program awaited fails the render (a deployment would keep none)", async () => {
+  /** Renders the primary stack of a fixture program under test/fixtures/<name>. */
+  async function renderFixture(name: string) {
     const { renderStack } = await import("../plan/render");
-    const render = renderStack({
-      projectDir: path.join(__dirname, "fixtures", "late-outputs"),
+    return renderStack({
+      projectDir: path.join(__dirname, "fixtures", name),
       stack: "primary",
       config: {},
       secretKeys: [],
@@ -158,8 +143,18 @@ describe("offline engine refusals reach the render", function () {
       guess: { name: "secondary", outputs: {}, secretOutputNames: [] },
       authority: null,
     });
+  }
+
+  it("a resource the engine cannot answer fails the render instead of vanishing from the plan", async () => {
     await assert.rejects(
-      render,
+      renderFixture("unknown-type"),
+      /no ARM id shape for resource type azure-native:example:Unknown/,
+    );
+  });
+
+  it("a component registering its outputs after the program awaited fails the render (a deployment would keep none)", async () => {
+    await assert.rejects(
+      renderFixture("late-outputs"),
       /b2b-dr:example:Late late registers its outputs \(answer\) after Pulumi registered them.*Call registerOutputs in the constructor/s,
     );
   });
