@@ -71,6 +71,31 @@ export async function failover(ctx: RunbookContext): Promise<OperationResult> {
     ctx.out.line(`Failover ${epoch}: control numbers were bumped and the phase is failover. Recorded as complete.`);
     return run.result("done");
   }
+  const primaryWorkflows = [
+    ...ctx.outputs.primary.drManifest.workflows.business,
+    ...ctx.outputs.primary.drManifest.workflows.replication,
+  ];
+  const disablePrimary = async () => {
+    run.step("Primary workflows");
+    if (ctx.options.skipPrimary) ctx.out.line("  skipped (--no-primary)");
+    else {
+      const failures = await setWorkflows(run, primary, primaryWorkflows, false);
+      failures.forEach((f) =>
+        run.warn(`primary ${f} (best effort: the failover goes on; disable it by hand when the region answers)`),
+      );
+    }
+  };
+  /** The last step of a failover, fresh or resumed: the phase authority, then the secondary's deployment. */
+  const switchPhase = async (done: string) => {
+    run.step("Phase and deployment");
+    const authorityStop = await authorityStep(run, { phase: "failover", epoch, operationId: handle.opId });
+    if (authorityStop) return authorityStop;
+    if (!(await pulumiStep(run, { setPhase: "failover", up: ["secondary"] }))) return run.result("waiting-for-pulumi");
+    handle.record.status = "completed";
+    await handle.save();
+    ctx.out.line(done);
+    return run.result("done");
+  };
   if (handle.record.status === "bumped") {
     // No session is read or written again. With a partner ingress the traffic switch may not have
     // finished (a propagation timeout): it is idempotent, so it runs again before the Pulumi step.
@@ -78,30 +103,11 @@ export async function failover(ctx: RunbookContext): Promise<OperationResult> {
     if (ctx.ingress) {
       const moved = await movePartnerTraffic(run, "secondary");
       if (moved) return moved;
-      if (!ctx.options.skipPrimary) {
-        const old = [
-          ...ctx.outputs.primary.drManifest.workflows.business,
-          ...ctx.outputs.primary.drManifest.workflows.replication,
-        ];
-        run.step("Primary workflows");
-        for (const f of await setWorkflows(run, primary, old, false))
-          run.warn(`primary ${f} (best effort: the failover goes on; disable it by hand when the region answers)`);
-      }
+      if (!ctx.options.skipPrimary) await disablePrimary();
     }
-    run.step("Phase and deployment");
-    const resumeStop = await authorityStep(run, { phase: "failover", epoch, operationId: handle.opId });
-    if (resumeStop) return resumeStop;
-    if (!(await pulumiStep(run, { setPhase: "failover", up: ["secondary"] }))) return run.result("waiting-for-pulumi");
-    handle.record.status = "completed";
-    await handle.save();
-    ctx.out.line(`Failover ${epoch} complete.`);
-    return run.result("done");
+    return switchPhase(`Failover ${epoch} complete.`);
   }
 
-  const primaryWorkflows = [
-    ...ctx.outputs.primary.drManifest.workflows.business,
-    ...ctx.outputs.primary.drManifest.workflows.replication,
-  ];
   const replication = ctx.outputs.secondary.drManifest.workflows.replication;
   const catalog = ctx.outputs.secondary.drManifest.agreements;
   const sizes = [...new Set(catalog.filter((a) => a.protocol !== "AS2").map((a) => ctx.bumpSizes.get(a.name)))];
@@ -146,16 +152,6 @@ export async function failover(ctx: RunbookContext): Promise<OperationResult> {
   if (unsaved) return unsaved;
   ctx.out.line(`  ${store.url}/runs/${handle.opId}.json`);
 
-  const disablePrimary = async () => {
-    run.step("Primary workflows");
-    if (ctx.options.skipPrimary) ctx.out.line("  skipped (--no-primary)");
-    else {
-      const failures = await setWorkflows(run, primary, primaryWorkflows, false);
-      failures.forEach((f) =>
-        run.warn(`primary ${f} (best effort: the failover goes on; disable it by hand when the region answers)`),
-      );
-    }
-  };
   if (!ctx.ingress) await disablePrimary();
   run.step("Replication workflows");
   const replicationFailures = await setWorkflows(run, secondary, replication, false);
@@ -188,14 +184,7 @@ export async function failover(ctx: RunbookContext): Promise<OperationResult> {
     await disablePrimary();
   }
 
-  run.step("Phase and deployment");
-  const authorityStop = await authorityStep(run, { phase: "failover", epoch, operationId: handle.opId });
-  if (authorityStop) return authorityStop;
-  if (!(await pulumiStep(run, { setPhase: "failover", up: ["secondary"] }))) return run.result("waiting-for-pulumi");
-  handle.record.status = "completed";
-  await handle.save();
-  ctx.out.line(
+  return switchPhase(
     `Failover ${epoch} complete. When the primary region answers again, run: pulumi up --stack ${ctx.names.primary}`,
   );
-  return run.result("done");
 }
