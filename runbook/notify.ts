@@ -216,6 +216,8 @@ export async function withAnnouncements<C extends AnnounceContext, R extends Ann
     command === "failover"
       ? { from: ctx.outputs.primary.drManifest.region, to: ctx.outputs.secondary.drManifest.region }
       : { from: ctx.outputs.secondary.drManifest.region, to: ctx.outputs.primary.drManifest.region };
+  /** The phase the pair is in while the command runs, until it reports its own. */
+  const phaseBefore = command === "failover" ? "normal" : "failover";
   const warnings: string[] = [];
   const send = async (e: SwitchEvent) => {
     for (const w of await notifier.notify(e)) {
@@ -234,7 +236,7 @@ export async function withAnnouncements<C extends AnnounceContext, R extends Ann
         command,
         stage: "started",
         epoch,
-        phase: command === "failover" ? "normal" : "failover",
+        phase: phaseBefore,
         regions,
         bumps: bumpSummary({}, ctx.bumpSizes),
       });
@@ -250,7 +252,7 @@ export async function withAnnouncements<C extends AnnounceContext, R extends Ann
         command,
         stage: "failed",
         epoch,
-        phase: command === "failover" ? "normal" : "failover",
+        phase: phaseBefore,
         regions,
         bumps: "unknown (the command stopped with an error)",
         errors: [e instanceof Error ? e.message.split("\n")[0]! : String(e)],
