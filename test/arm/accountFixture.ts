@@ -62,21 +62,32 @@ function partner(
   };
 }
 
+/** The validation settings the portal gives a new X12 or EDIFACT agreement (the same for both). */
+const PORTAL_VALIDATION_SETTINGS = {
+  validateCharacterSet: true,
+  checkDuplicateInterchangeControlNumber: false,
+  interchangeControlNumberValidityDays: 30,
+  checkDuplicateGroupControlNumber: false,
+  checkDuplicateTransactionSetControlNumber: false,
+  validateEDITypes: true,
+  validateXSDTypes: false,
+  allowLeadingAndTrailingSpacesAndZeroes: false,
+  trimLeadingAndTrailingSpacesAndZeroes: false,
+  trailingSeparatorPolicy: "NotAllowed",
+};
+
+/** The operator's edits on top of the portal's settings, block by block. */
+function applyEdits(
+  base: Record<string, Record<string, unknown>>,
+  edits: Record<string, Record<string, unknown>>,
+): void {
+  for (const [block, fields] of Object.entries(edits)) base[block] = { ...base[block], ...fields };
+}
+
 /** X12 settings of one direction as the portal creates them, then edited by the operator. */
 function x12Settings(edits: Record<string, Record<string, unknown>>, schemaReferences: unknown[]) {
   const base: Record<string, Record<string, unknown>> = {
-    validationSettings: {
-      validateCharacterSet: true,
-      checkDuplicateInterchangeControlNumber: false,
-      interchangeControlNumberValidityDays: 30,
-      checkDuplicateGroupControlNumber: false,
-      checkDuplicateTransactionSetControlNumber: false,
-      validateEDITypes: true,
-      validateXSDTypes: false,
-      allowLeadingAndTrailingSpacesAndZeroes: false,
-      trimLeadingAndTrailingSpacesAndZeroes: false,
-      trailingSeparatorPolicy: "NotAllowed",
-    },
+    validationSettings: { ...PORTAL_VALIDATION_SETTINGS },
     framingSettings: {
       dataElementSeparator: 42,
       componentSeparator: 58,
@@ -133,7 +144,7 @@ function x12Settings(edits: Record<string, Record<string, unknown>>, schemaRefer
       useDotAsDecimalSeparator: false,
     },
   };
-  for (const [block, fields] of Object.entries(edits)) base[block] = { ...base[block], ...fields };
+  applyEdits(base, edits);
   return {
     ...base,
     envelopeOverrides: [],
@@ -146,18 +157,7 @@ function x12Settings(edits: Record<string, Record<string, unknown>>, schemaRefer
 
 function edifactSettings(edits: Record<string, Record<string, unknown>>, schemaReferences: unknown[]) {
   const base: Record<string, Record<string, unknown>> = {
-    validationSettings: {
-      validateCharacterSet: true,
-      checkDuplicateInterchangeControlNumber: false,
-      interchangeControlNumberValidityDays: 30,
-      checkDuplicateGroupControlNumber: false,
-      checkDuplicateTransactionSetControlNumber: false,
-      validateEDITypes: true,
-      validateXSDTypes: false,
-      allowLeadingAndTrailingSpacesAndZeroes: false,
-      trimLeadingAndTrailingSpacesAndZeroes: false,
-      trailingSeparatorPolicy: "NotAllowed",
-    },
+    validationSettings: { ...PORTAL_VALIDATION_SETTINGS },
     framingSettings: {
       serviceCodeListDirectoryVersion: "",
       characterEncoding: "",
@@ -207,7 +207,7 @@ function edifactSettings(edits: Record<string, Record<string, unknown>>, schemaR
       useDotAsDecimalSeparator: false,
     },
   };
-  for (const [block, fields] of Object.entries(edits)) base[block] = { ...base[block], ...fields };
+  applyEdits(base, edits);
   return {
     ...base,
     envelopeOverrides: [],
@@ -270,7 +270,7 @@ function as2Settings(edits: Record<string, Record<string, unknown>>) {
     },
     errorSettings: { suspendDuplicateMessage: true, resendIfMDNNotReceived: true },
   };
-  for (const [block, fields] of Object.entries(edits)) base[block] = { ...base[block], ...fields };
+  applyEdits(base, edits);
   return base;
 }
 
