@@ -14,7 +14,7 @@ import { loadCatalog } from "../model/catalog";
 import { keyVaultIdProblem } from "../model/catalog/files";
 import { InputError } from "../model/problems";
 import { DEFAULT_ARM_ENDPOINT, logicClient } from "../tools/azure";
-import { runMain } from "../tools/cli";
+import { UsageError, armEndpointOption, runMain } from "../tools/cli";
 import { CredentialError, runbookCredential } from "../tools/azureCredential";
 import { ContentError, Converted, Loss, convert } from "./convert";
 import { CatalogDiff, diffCatalogs } from "./diff";
@@ -30,8 +30,6 @@ const defaultIo: CliIo = {
   stdout: (t) => process.stdout.write(`${t}\n`),
   stderr: (t) => process.stderr.write(`${t}\n`),
 };
-
-class UsageError extends Error {}
 
 interface ImportOptions {
   account: string;
@@ -116,16 +114,7 @@ function checkOptions(o: ImportOptions): { endpoint: string; outDir: string; tim
       `--account ${JSON.stringify(o.account)} is not the ARM id of an integration account. Fix: copy it from the portal (the account's Properties → Resource ID), /subscriptions/<subscription id>/resourceGroups/<group>/providers/Microsoft.Logic/integrationAccounts/<name>`,
     );
   }
-  let endpoint: URL;
-  try {
-    endpoint = new URL(o.armEndpoint);
-  } catch {
-    throw new UsageError(
-      `--arm-endpoint ${JSON.stringify(o.armEndpoint)} is not a URL. Fix: e.g. https://management.usgovcloudapi.net`,
-    );
-  }
-  if (endpoint.protocol !== "https:")
-    throw new UsageError(`--arm-endpoint must be https (a bearer token never goes over plain HTTP): ${o.armEndpoint}`);
+  const endpoint = armEndpointOption(o.armEndpoint);
   const timeoutMs = Number(o.timeout) * 1000;
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0)
     throw new UsageError(`--timeout ${JSON.stringify(o.timeout)} is not a positive number of seconds`);

@@ -37,6 +37,7 @@ import { IngressRuntime, azureFrontDoor, httpsProbe, ingressFromOutputs } from "
 import { guard } from "./guard";
 import { notifierFromEnv, withAnnouncements } from "./notify";
 import { latestEpoch } from "./record";
+import { UsageError, armEndpointOption } from "../tools/cli";
 
 export { DEFAULT_ARM_ENDPOINT };
 
@@ -62,8 +63,6 @@ interface GlobalOptions {
   deadline: string;
   batchSize: string;
 }
-
-class UsageError extends Error {}
 
 function seconds(value: string, option: string): number {
   const n = Number(value);
@@ -286,16 +285,7 @@ async function execute(
   const deadlineMs = seconds(g.deadline, "--deadline");
   if (!/^[1-9]\d*$/.test(g.batchSize) || Number(g.batchSize) > 5000)
     throw new UsageError(`--batch-size ${JSON.stringify(g.batchSize)} is not a whole number from 1 to 5000`);
-  let endpoint: URL;
-  try {
-    endpoint = new URL(g.armEndpoint);
-  } catch {
-    throw new UsageError(
-      `--arm-endpoint ${JSON.stringify(g.armEndpoint)} is not a URL. Fix: e.g. https://management.usgovcloudapi.net`,
-    );
-  }
-  if (endpoint.protocol !== "https:")
-    throw new UsageError(`--arm-endpoint must be https (a bearer token never goes over plain HTTP): ${g.armEndpoint}`);
+  const endpoint = armEndpointOption(g.armEndpoint);
   if (sub.size !== undefined && !/^[1-9]\d*$/.test(sub.size))
     throw new UsageError(`--size ${JSON.stringify(sub.size)} is not a positive whole number`);
   if (sub.id !== undefined && !/^[A-Za-z0-9._-]{1,64}$/.test(sub.id))

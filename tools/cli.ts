@@ -1,4 +1,4 @@
-/** Small pieces shared by the project's command-line tools (plan, drill, bench). */
+/** Small pieces shared by the project's command-line tools (plan, runbook, import, drill, bench). */
 import type { Command } from "commander";
 
 /**
@@ -23,6 +23,27 @@ export function formatTable(head: readonly string[], rows: readonly (readonly st
       .join("  ")
       .trimEnd();
   return [line(head), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+}
+
+/** Bad command-line input: the command prints the message and exits with its usage status. */
+export class UsageError extends Error {}
+
+/**
+ * The `--arm-endpoint` option as a URL: https only, since a bearer token goes with every call.
+ * Throws `UsageError` naming the bad value and the fix.
+ */
+export function armEndpointOption(value: string): URL {
+  let endpoint: URL;
+  try {
+    endpoint = new URL(value);
+  } catch {
+    throw new UsageError(
+      `--arm-endpoint ${JSON.stringify(value)} is not a URL. Fix: e.g. https://management.usgovcloudapi.net`,
+    );
+  }
+  if (endpoint.protocol !== "https:")
+    throw new UsageError(`--arm-endpoint must be https (a bearer token never goes over plain HTTP): ${value}`);
+  return endpoint;
 }
 
 /**
