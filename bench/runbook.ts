@@ -11,8 +11,8 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { AZURE_LIKE_THROTTLE, FakeAzure, TOKEN, ThrottleOptions } from "../test/arm/fakeAzure";
-import { AZURITE_ACCOUNT, AZURITE_KEY, startAzurite } from "../test/support/azurite";
+import { AZURE_LIKE_THROTTLE, FakeAzure, ThrottleOptions, standInEnv } from "../test/arm/fakeAzure";
+import { AZURITE_ACCOUNT, startAzurite } from "../test/support/azurite";
 import { pairFor } from "../test/renders";
 import { formatTable } from "../tools/cli";
 
@@ -102,11 +102,7 @@ async function scenario(
     fs.writeFileSync(files[role], JSON.stringify(outputs));
   }
   const server = await fake.serve({ throttle, latencyMs: LATENCY, pageSize: 1000 });
-  const env = {
-    NODE_EXTRA_CA_CERTS: server.caFile,
-    AZURE_ACCESS_TOKEN: TOKEN,
-    B2BDR_STATE_STORE_SHARED_KEY: `${AZURITE_ACCOUNT}:${AZURITE_KEY}`,
-  };
+  const env = standInEnv(server.caFile);
   const base = [
     "--primary-outputs",
     files.primary!,

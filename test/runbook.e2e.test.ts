@@ -11,8 +11,8 @@ import * as fs from "fs";
 import * as path from "path";
 import type { DrPhase, Role } from "../model/config";
 import { StackRender } from "../plan/types";
-import { FakeAzure, TOKEN } from "./arm/fakeAzure";
-import { AZURITE_ACCOUNT, AZURITE_KEY, Azurite, startAzurite } from "./support/azurite";
+import { FakeAzure, standInEnv } from "./arm/fakeAzure";
+import { AZURITE_ACCOUNT, Azurite, startAzurite } from "./support/azurite";
 import { tempDir } from "./helpers";
 import { Pair, pairFor } from "./renders";
 
@@ -99,9 +99,7 @@ class Harness {
         ...standInEdgeArgs(this.url),
       ],
       {
-        NODE_EXTRA_CA_CERTS: this.caFile,
-        AZURE_ACCESS_TOKEN: TOKEN,
-        B2BDR_STATE_STORE_SHARED_KEY: `${AZURITE_ACCOUNT}:${AZURITE_KEY}`,
+        ...standInEnv(this.caFile),
         PATH: "/usr/bin:/bin",
       },
       { timeoutMs: opts.timeoutMs ?? 60_000 },

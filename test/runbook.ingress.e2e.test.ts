@@ -7,12 +7,12 @@
  */
 import { standInEdgeArgs } from "./arm/fakeFrontDoor";
 import { runTsCli } from "./support/cli";
-import { AZURITE_ACCOUNT, AZURITE_KEY, Azurite, startAzurite } from "./support/azurite";
+import { AZURITE_ACCOUNT, Azurite, startAzurite } from "./support/azurite";
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import type { DrPhase, Role } from "../model/config";
-import { FakeAzure, TOKEN } from "./arm/fakeAzure";
+import { FakeAzure, standInEnv } from "./arm/fakeAzure";
 import { tempDir } from "./helpers";
 import { Pair, pairFor } from "./renders";
 
@@ -89,9 +89,7 @@ describe("runbook: partner ingress against a local HTTPS ARM and Front Door edge
       "runbook/cli.ts",
       [...args, "--arm-endpoint", url, "--audit-log", auditLog, ...standInEdgeArgs(url)],
       {
-        NODE_EXTRA_CA_CERTS: caFile,
-        AZURE_ACCESS_TOKEN: TOKEN,
-        B2BDR_STATE_STORE_SHARED_KEY: `${AZURITE_ACCOUNT}:${AZURITE_KEY}`,
+        ...standInEnv(caFile),
         PATH: "/usr/bin:/bin",
       },
       { timeoutMs: 90_000 },

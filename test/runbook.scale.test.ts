@@ -9,8 +9,8 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import type { Role } from "../model/config";
-import { FakeAzure, ServeOptions, TOKEN } from "./arm/fakeAzure";
-import { AZURITE_ACCOUNT, AZURITE_KEY, Azurite, startAzurite } from "./support/azurite";
+import { FakeAzure, ServeOptions, standInEnv } from "./arm/fakeAzure";
+import { AZURITE_ACCOUNT, Azurite, startAzurite } from "./support/azurite";
 import { tempDir } from "./helpers";
 import { Pair, pairFor } from "./renders";
 import type { RunRecord } from "../runbook/record";
@@ -96,9 +96,7 @@ class Site {
         ...standInEdgeArgs(this.url),
       ],
       {
-        NODE_EXTRA_CA_CERTS: this.caFile,
-        AZURE_ACCESS_TOKEN: TOKEN,
-        B2BDR_STATE_STORE_SHARED_KEY: `${AZURITE_ACCOUNT}:${AZURITE_KEY}`,
+        ...standInEnv(this.caFile),
       },
     );
   }

@@ -16,9 +16,22 @@ import type { AccountApi, ArtifactKind, Session } from "../../runbook/arm";
 import { isoOfTicks, ticksOf } from "../../model/controlNumbers";
 import type { StackRender } from "../../plan/types";
 import { FakeFrontDoor, parseJson } from "./fakeFrontDoor";
+import { AZURITE_ACCOUNT, AZURITE_KEY } from "../support/azurite";
 
 export const API_VERSION = "2019-05-01";
 export const TOKEN = "test-token-not-a-secret";
+
+/**
+ * The environment of a runbook process that talks to a served stand-in (trusting its CA file, with a
+ * token) and keeps its DR state store in Azurite (the emulator's account key).
+ */
+export function standInEnv(caFile: string): Record<string, string> {
+  return {
+    NODE_EXTRA_CA_CERTS: caFile,
+    AZURE_ACCESS_TOKEN: TOKEN,
+    B2BDR_STATE_STORE_SHARED_KEY: `${AZURITE_ACCOUNT}:${AZURITE_KEY}`,
+  };
+}
 
 interface Account {
   readonly role: Role;
